@@ -1,0 +1,1 @@
+"""NumPy/numba multilayer perceptrons with hand-derived gradients and the GAN objectives."""

@@ -1,0 +1,48 @@
+"""The claim checks of Sections II–III, one module per group of claims.
+
+Items (numbering of the verification table):
+
+1. :mod:`.objectives` — objectives registry, Eq. 1–4, each optimum as a divergence
+2. :mod:`.lemma1` — Lemma 1 / Eq. 5, its proof, bounded discriminators
+3. :mod:`.proposition1` — Eq. 7, Proposition 1, Eq. 8–10
+4. :mod:`.proposition2` — Proposition 2 / Eq. 11
+5. :mod:`.anti_interference` — Proposition 3, Corollary 1, Appendix A
+6. :mod:`.rare_events` — Proposition 4, Corollary 2 (Eq. 16–20)
+7. :mod:`.eq26` — Eq. 26
+"""
+from __future__ import annotations
+
+import time
+import traceback
+
+from ..verdict import CheckResult
+from . import anti_interference, eq26, lemma1, objectives, proposition1, proposition2, rare_events
+
+MODULES = (objectives, lemma1, proposition1, proposition2, anti_interference, rare_events, eq26)
+ERROR = "error"
+
+
+def run_all(progress=None) -> list[CheckResult]:
+    """Run every check; a check that crashes becomes a result with verdict ``"error"``.
+
+    Parameters
+    ----------
+    progress : callable or None
+        Called as ``progress(module_name)`` before each module runs.
+    """
+    results: list[CheckResult] = []
+    for item, mod in enumerate(MODULES, start=1):
+        name = mod.__name__.rsplit(".", 1)[-1]
+        if progress:
+            progress(name)
+        t0 = time.perf_counter()
+        try:
+            out = mod.run()
+        except Exception as exc:  # a crashing check is reported, never hidden
+            out = [CheckResult(id=f"{name}.crashed", item=item, claim=name, checked="(crashed)", verdict=ERROR,
+                               evidence={"exception": repr(exc), "traceback": traceback.format_exc()})]
+        dt = time.perf_counter() - t0
+        for r in out:
+            r.evidence.setdefault("module_seconds", round(dt, 3))
+        results.extend(out)
+    return results

@@ -1,0 +1,213 @@
+"""Item 6: Proposition 4 (Eq. 16–18) and Corollary 2 (Eq. 19–20).
+
+Binary model P = {p, 1-p}, Pg = {q, 1-q}, q = p + eps p^gamma.  Exact
+shares come from :mod:`theory.upsilon`; sympy series check every printed
+coefficient; a grid maps the approximation error; root finding locates the
+sharp region where the exact Upsilon_MIM >= Upsilon_KL.
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from scipy.optimize import brentq
+
+from ..objectives import value_at_optimum
+from ..symbolic import same
+from ..upsilon import upsilon_kl, upsilon_kl_approx, upsilon_mim, upsilon_mim_approx
+from ..verdict import CheckResult, decide
+
+p, e, g = sp.symbols("p epsilon gamma", positive=True)
+SQE = sp.sqrt(sp.E)
+Q = p + e * p**g
+X = e * p ** (g - 1)  # relative deviation (q - p)/p
+
+#: Eq. 17 as printed (right-hand side).
+EQ17 = 2 * SQE * (p * (1 + X) ** sp.Rational(1, 2) + (1 - p) * (1 - e * p**g / (1 - p)) ** sp.Rational(1, 2))
+#: Eq. 18: printed numerator and denominator of line (a), to O(eps^2).
+EQ18_NUM = p + e * p**g / 2 - e**2 * p ** (2 * g - 1) / 8
+EQ18_DEN = EQ18_NUM + (1 - p) - e * p**g / 2 - e**2 * p ** (2 * g) / (8 * (1 - p))
+#: Eq. 19 as printed.
+EQ19 = (-p * sp.log(2 + X) - (1 - p) * sp.log(2 - e * p**g / (1 - p))
+        + p * (1 + X) * sp.log(1 - 1 / (2 + X)) + (1 - p - e * p**g) * sp.log(1 - 1 / (2 - e * p**g / (1 - p))))
+#: Eq. 20, line 2: numerator and denominator (after dividing by -2 ln 2), to O(eps^2).
+EQ20_NUM = (p + Q) / 2 - e**2 * p ** (2 * g - 1) / (8 * sp.log(2))
+EQ20_DEN = 1 - e**2 * p ** (2 * g - 1) / (8 * sp.log(2) * (1 - p))
+
+SAMPLES = {p: (0.02, 0.3), e: (0.01, 0.2), g: (0.8, 2.0)}
+
+
+def _series_match(exact, printed, order=3):
+    """Whether exact - printed is O(eps^order), via a sympy series in eps."""
+    ser = sp.series(exact - printed, e, 0, order).removeO()
+    return same(ser, 0, samples=SAMPLES)
+
+
+def check_eq17(printed=EQ17) -> CheckResult:
+    """Eq. 17: L_MIM(D*, G) for the binary model."""
+    exact = 2 * SQE * (sp.sqrt(p * Q) + sp.sqrt((1 - p) * (1 - Q)))
+    ok_sym, resid = same(exact, printed, samples=SAMPLES)
+    rng = np.random.default_rng(3)
+    f = sp.lambdify((p, e, g), printed, "numpy")
+    errs = []
+    for _ in range(20):
+        pp, ee, gg = rng.uniform(0.02, 0.3), rng.uniform(-0.3, 0.3), rng.uniform(0.8, 2)
+        qq = pp + ee * pp**gg
+        v = value_at_optimum("mim", np.array([pp, 1 - pp]), np.array([qq, 1 - qq]))
+        errs.append(abs(float(f(pp, ee, gg)) - v) / v)
+    ok = ok_sym and max(errs) < 1e-12
+    return CheckResult(
+        id="prop4.eq17", item=6, claim="Eq. 17: L_MIM(D*,G) = 2 sqrt(e){p(1+eps p^(g-1))^1/2 + (1-p)(1-eps p^g/(1-p))^1/2}",
+        checked="sympy vs 2 sqrt(e)(sqrt(pq)+sqrt((1-p)(1-q))); value_at_optimum on 20 random binary pairs",
+        verdict=decide(ok), evidence={"symbolic_residual": resid, "max_rel_err_vs_substitution": max(errs)},
+    )
+
+
+def check_eq18(num=EQ18_NUM, den=EQ18_DEN, final=None) -> CheckResult:
+    """Eq. 18 / 16: printed Taylor coefficients, and the final approximation to O(eps^2)."""
+    exact_num = p * sp.sqrt(1 + X)
+    exact_den = exact_num + (1 - p) * sp.sqrt(1 - e * p**g / (1 - p))
+    ok_n, rn = _series_match(exact_num, num)
+    ok_d, rd = _series_match(exact_den, den)
+    final = sp.sympify(upsilon_mim_approx_expr()) if final is None else final
+    ok_f, rf = _series_match(exact_num / exact_den, final)
+    ok = ok_n and ok_d and ok_f
+    return CheckResult(
+        id="prop4.eq18", item=6, claim="Eq. 16/18: Taylor expansion of Upsilon_MIM to O(eps^2)",
+        checked="sympy series in eps of the exact numerator, denominator and ratio minus the printed ones",
+        verdict=decide(ok), evidence={"numerator_residual": rn, "denominator_residual": rd, "eq16_residual": rf},
+    )
+
+
+def upsilon_mim_approx_expr(scale=1):
+    c = scale * e**2 * p ** (2 * g - 1) / 8
+    return ((p + Q) / 2 - c) / (1 - c / (1 - p))
+
+
+def check_eq19_20(eq19=EQ19, num=EQ20_NUM, den=EQ20_DEN) -> CheckResult:
+    """Eq. 19 exactly, Eq. 20's expansion coefficients, and the numeric Upsilon_KL API."""
+    d = p / (p + Q)
+    d0 = (1 - p) / ((1 - p) + (1 - Q))
+    exact = p * sp.log(d) + (1 - p) * sp.log(d0) + Q * sp.log(1 - d) + (1 - Q) * sp.log(1 - d0)
+    ok19, r19 = same(exact, eq19, samples=SAMPLES)
+    rare = p * sp.log(d) + Q * sp.log(1 - d)
+    ok_n, rn = _series_match(rare / (-2 * sp.log(2)), num)
+    ok_d, rd = _series_match(exact / (-2 * sp.log(2)), den)
+    # Numeric API against the symbolic exact ratio.
+    f = sp.lambdify((p, e, g), rare / exact, "mpmath")
+    rng = np.random.default_rng(5)
+    errs = []
+    for _ in range(20):
+        pp, ee, gg = rng.uniform(0.02, 0.3), rng.uniform(-0.3, 0.3), rng.uniform(0.8, 2)
+        errs.append(abs(float(upsilon_kl(pp, pp + ee * pp**gg)) - float(f(pp, ee, gg))))
+    ok = ok19 and ok_n and ok_d and max(errs) < 1e-12
+    return CheckResult(
+        id="cor2.eq19_20", item=6, claim="Eq. 19 (L_KL at D*_KL) and Eq. 20's expansion with 1/(8 ln 2)",
+        checked="sympy: Eq. 19 vs the definition; series of the rare term and L_KL over -2 ln 2; API vs sympy",
+        verdict=decide(ok),
+        evidence={"eq19_residual": r19, "eq20_numerator_residual": rn, "eq20_denominator_residual": rd,
+                  "api_max_abs_err": max(errs)},
+    )
+
+
+def approximation_error_map(ps=None, epss=None, gammas=(0.5, 1.0, 1.5, 2.0)):
+    """Relative error of Eq. 16 and Eq. 20 vs the exact shares over (p, eps, gamma).
+
+    Returns rows ``(p, eps, gamma, x, err_mim, err_kl)`` with x = eps p^(gamma-1) = (q-p)/p,
+    skipping points where q leaves (0, 1/2).
+    """
+    ps = np.geomspace(1e-3, 0.4, 25) if ps is None else ps
+    epss = np.concatenate([-np.geomspace(0.5, 1e-3, 12), np.geomspace(1e-3, 0.5, 12)]) if epss is None else epss
+    rows = []
+    for pp in ps:
+        for ee in epss:
+            for gg in gammas:
+                qq = pp + ee * pp**gg
+                if not 0 < qq < 0.5:
+                    continue
+                x = ee * pp ** (gg - 1)
+                em = abs(upsilon_mim_approx(pp, ee, gg) / upsilon_mim(pp, qq) - 1)
+                ek = abs(upsilon_kl_approx(pp, ee, gg) / upsilon_kl(pp, qq) - 1)
+                rows.append((pp, ee, gg, x, float(em), float(ek)))
+    return np.array(rows)
+
+
+def check_error_map(threshold=0.01) -> CheckResult:
+    """Where are Eq. 16 / Eq. 20 accurate?  Validity as a bound on x = eps p^(gamma-1)."""
+    rows = approximation_error_map()
+    x, em, ek = np.abs(rows[:, 3]), rows[:, 4], rows[:, 5]
+    err = np.maximum(em, ek)
+    bands = {}
+    for b in (0.01, 0.1, 0.3, 0.5, 1.0):
+        m = x <= b
+        bands[f"|x|<={b}"] = {"max_rel_err_eq16": float(em[m].max()), "max_rel_err_eq20": float(ek[m].max())}
+    # Largest |x| below which every grid point is within the threshold.
+    order = np.argsort(x)
+    bad = np.nonzero(err[order] > threshold)[0]
+    x_valid = float(x[order][bad[0]]) if bad.size else float(x.max())
+    # Error order in x: slope of log(err) vs log(x) on small x (MIM).
+    small = (x > 1e-3) & (x < 0.05) & (em > 0)
+    slope = float(np.polyfit(np.log(x[small]), np.log(em[small]), 1)[0]) if small.sum() > 3 else float("nan")
+    ok = x_valid > 0
+    cond = (f"|eps| p^(gamma-1) = |q-p|/p small: both approximations are within {threshold:.0%} of the exact "
+            f"shares for |eps| p^(gamma-1) < {x_valid:.3g} on the grid; the error grows like "
+            f"|eps p^(gamma-1)|^{slope:.2f}")
+    return CheckResult(
+        id="prop4.error_map", item=6, claim="Eq. 16 and Eq. 20 approximate Upsilon_MIM and Upsilon_KL",
+        checked=f"{len(rows)} grid points p in [1e-3, 0.4], |eps| in [1e-3, 0.5], gamma in {{0.5,1,1.5,2}}, q<1/2",
+        verdict=decide(ok, condition=cond), condition=cond,
+        evidence={"bands": bands, "x_valid_for_threshold": x_valid, "threshold": threshold,
+                  "log_log_slope_small_x": slope, "max_err_anywhere": float(err.max())},
+    )
+
+
+def _crossings(p0, diff, n=2000):
+    qs = np.linspace(1e-6, 1 - 1e-6, n)
+    vals = diff(p0, qs)
+    roots = []
+    for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]:
+        roots.append(brentq(lambda t: float(diff(p0, t)), qs[i], qs[i + 1], xtol=1e-14))
+    return roots
+
+
+def check_cor2_inequality(ups_mim=upsilon_mim, ups_kl=upsilon_kl) -> CheckResult:
+    """Exact Upsilon_MIM >= Upsilon_KL: on the paper's region, and the sharp region beyond it."""
+    def diff(pp, qq):
+        return ups_mim(pp, qq) - ups_kl(pp, qq)
+
+    grid = np.linspace(0.005, 0.495, 99)
+    P, Qg = np.meshgrid(grid, grid, indexing="ij")
+    d_in = diff(P, Qg)
+    off = ~np.isclose(P, Qg)
+    min_in = float(d_in[off].min())
+    at_eq = float(np.abs(diff(grid, grid)).max())
+    holds_in = min_in > 0 and at_eq < 1e-12
+    # Beyond: sign changes of diff along q in (0, 1) for fixed p.
+    p_list = [0.01, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8]
+    crossings = {pp: _crossings(pp, diff) for pp in p_list}
+    dev_from_1_minus_p = max((abs(r - (1 - pp)) for pp, rs in crossings.items() for r in rs), default=np.inf)
+    # Sign on each side of the boundary q = 1 - p, and on a full grid.
+    full = np.linspace(0.005, 0.995, 199)
+    PF, QF = np.meshgrid(full, full, indexing="ij")
+    dF = diff(PF, QF)
+    inside = (PF + QF < 1 - 1e-9) & ~np.isclose(PF, QF)
+    outside = (PF + QF > 1 + 1e-9) & ~np.isclose(PF, QF)
+    sharp = bool(np.all(dF[inside] > 0) and np.all(dF[outside] < 0))
+    cond_text = ("sharp region: Upsilon_MIM >= Upsilon_KL iff p + q <= 1, equality iff q = p or q = 1 - p; "
+                 "reversed for p + q > 1") if sharp else "no simple sharp region found"
+    return CheckResult(
+        id="cor2.inequality", item=6,
+        claim="Corollary 2: Upsilon_MIM >= Upsilon_KL for 0 < p << 1/2, q < 1/2, with equality iff p = q",
+        checked="exact shares on a 99x99 grid of the paper's region; sign changes in q for 8 values of p; "
+                "the full unit square",
+        verdict=decide(holds_in),
+        evidence={"min_difference_on_paper_region_off_diagonal": min_in, "max_abs_difference_at_p_eq_q": at_eq,
+                  "crossings_q_for_p": {str(k): [round(r, 10) for r in v] for k, v in crossings.items()},
+                  "crossings_max_distance_from_1_minus_p": float(dev_from_1_minus_p),
+                  "sharp_region": cond_text,
+                  "fraction_of_unit_square_where_it_fails": float(np.mean(dF < -1e-15))},
+    )
+
+
+def run():
+    return [check_eq17(), check_eq18(), check_eq19_20(), check_error_map(), check_cor2_inequality()]
+
