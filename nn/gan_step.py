@@ -1,0 +1,98 @@
+"""The whole GAN training step as compiled code.
+
+One call runs ``S`` iterations; each iteration is ``n_critic`` discriminator
+updates followed by one generator update:
+
+* D step: fake = G(z); D on [real; fake] in one 2B-row pass; objective's D loss
+  on the logits; backward with parameter gradients only (no dX); optional
+  gradient penalty (WGAN-GP); optimiser update; optional weight clipping.
+* G step: reuses the last D step's fake (G has not changed since); D forward
+  on it; generator loss; D backward to its input only (no D weight
+  gradients); G backward with parameter gradients; optimiser update.
+
+Random numbers (z, real-row indices, interpolation weights) are drawn by the
+caller with NumPy generators and passed in, which keeps runs reproducible and
+independent of how iterations are grouped into calls.
+"""
+from __future__ import annotations
+
+from ._jit import kernel
+from .mlp_kernels import backward, forward, layer_view
+from .objectives import dispatch
+from .optim import apply_update, clip_inplace
+from .penalty import penalty_and_grad
+
+
+@kernel
+def _gather(X, idx, out):
+    for i in range(idx.shape[0]):
+        out[i, :] = X[idx[i], :]
+
+
+@kernel
+def d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx, z, eps_gp, gp):
+    """One discriminator update; returns its loss.  Leaves G's cache holding G(z)."""
+    Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
+    Dp, Dg, Ds, Da, Dw, Db, Dsl = D
+    gcache, gwork = gbuf
+    dcache, dwork, xcat, glog = dbuf
+    B = z.shape[0]
+    dx = Ds[0]
+    xc = layer_view(xcat, 0, 2 * B, dx)
+    _gather(X, idx, xc[:B])
+    fake = forward(Gp, Gs, Ga, Gw, Gb, Gsl, z, gcache)
+    xc[B:, :] = fake
+    logits = forward(Dp, Ds, Da, Dw, Db, Dsl, xc, dcache).reshape(2 * B)
+    gl = glog[:2 * B]
+    loss = dispatch.d_loss(code, logits[:B], logits[B:], gl[:B], gl[B:], opt)
+    backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, xc, dcache, gl.reshape((2 * B, 1)), dwork, True, False)
+    if gp_lambda > 0.0:
+        xhat, gpgrad, c1, c2, c3, su, sa, sb, sc, sw = gp
+        xh = layer_view(xhat, 0, B, dx)
+        for i in range(B):
+            e = xc.dtype.type(eps_gp[i])
+            for j in range(dx):
+                xh[i, j] = e * xc[i, j] + (1 - e) * xc[B + i, j]
+        loss += penalty_and_grad(Dp, gpgrad, Ds, Da, Dw, Db, Dsl, xh, gp_lambda, c1, c2, c3, su, sa, sb, sc, sw)
+        for i in range(Dg.shape[0]):
+            Dg[i] += gpgrad[i]
+    apply_update(optD[0], optD[1], Dp, Dg, optD[2], optD[3], optD[4])
+    if clip > 0.0:
+        clip_inplace(Dp, clip)
+    return loss
+
+
+@kernel
+def g_step(G, D, gbuf, dbuf, code, opt, optG, z):
+    """One generator update from the fake left in G's cache by the last D step."""
+    Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
+    Dp, Dg, Ds, Da, Dw, Db, Dsl = D
+    gcache, gwork = gbuf
+    dcache, dwork, xcat, glog = dbuf
+    B = z.shape[0]
+    L = Ga.shape[0]
+    # G's output A_L is the last block of its cache.
+    off = 0
+    for l in range(1, L):
+        off += B * Gs[l]
+    fake = layer_view(gcache, off, B, Gs[L])
+    logits = forward(Dp, Ds, Da, Dw, Db, Dsl, fake, dcache).reshape(B)
+    gl = glog[:B]
+    loss = dispatch.g_loss(code, logits, gl, opt)
+    dfake = backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, fake, dcache, gl.reshape((B, 1)), dwork, False, True)
+    backward(Gp, Gg, Gs, Ga, Gw, Gb, Gsl, z, gcache, dfake, gwork, True, False)
+    apply_update(optG[0], optG[1], Gp, Gg, optG[2], optG[3], optG[4])
+    return loss
+
+
+@kernel
+def train_steps(G, D, gbuf, dbuf, code, opt, n_critic, clip, gp_lambda, optG, optD, X, idx, z, eps_gp, gp, losses):
+    """Run ``losses.shape[0]`` iterations; idx/z/eps_gp hold S * n_critic batches, row-major."""
+    S = losses.shape[0]
+    for s in range(S):
+        d = 0.0
+        for k in range(n_critic):
+            j = s * n_critic + k
+            d = d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx[j], z[j], eps_gp[j], gp)
+        losses[s, 0] = d
+        losses[s, 1] = g_step(G, D, gbuf, dbuf, code, opt, optG, z[s * n_critic + n_critic - 1])
