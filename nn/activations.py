@@ -89,47 +89,64 @@ def sigmoid_inplace(x):
 
 @kernel
 def bias_activate(Z, b, code, slope):
-    """Z <- phi(Z + b) for a C-contiguous (B, n) block; one pass for the piecewise-linear ones."""
+    """Z <- phi(Z + b) for a C-contiguous (B, n) block.
+
+    The activation branch is hoisted out of the loops so each loop body is
+    branch-free and vectorises.
+    """
     B, n = Z.shape
     s = Z.dtype.type(slope)
     zero = Z.dtype.type(0)
-    for i in range(B):
-        for j in range(n):
-            v = Z[i, j] + b[j]
-            if code == RELU:
-                v = v if v > zero else zero
-            elif code == LEAKY_RELU:
-                v = v if v > zero else s * v
-            Z[i, j] = v
-    flat = Z.reshape(B * n)
-    if code == TANH:
-        tanh_inplace(flat)
-    elif code == SIGMOID:
-        sigmoid_inplace(flat)
+    if code == RELU:
+        for i in range(B):
+            for j in range(n):
+                v = Z[i, j] + b[j]
+                Z[i, j] = v if v > zero else zero
+    elif code == LEAKY_RELU:
+        for i in range(B):
+            for j in range(n):
+                v = Z[i, j] + b[j]
+                Z[i, j] = v if v > zero else s * v
+    else:
+        for i in range(B):
+            for j in range(n):
+                Z[i, j] += b[j]
+        flat = Z.reshape(B * n)
+        if code == TANH:
+            tanh_inplace(flat)
+        elif code == SIGMOID:
+            sigmoid_inplace(flat)
 
 
 @kernel
 def times_derivative(G, A, code, slope, out):
-    """out <- G * phi'(z), with phi' written through the cached output A."""
+    """out <- G * phi'(z), with phi' written through the cached output A (out may alias G)."""
     B, n = A.shape
     s = A.dtype.type(slope)
     one = A.dtype.type(1)
     zero = A.dtype.type(0)
-    for i in range(B):
-        for j in range(n):
-            a = A[i, j]
-            g = G[i, j]
-            if code == LINEAR:
-                d = one
-            elif code == RELU:
-                d = one if a > zero else zero
-            elif code == LEAKY_RELU:
-                d = one if a > zero else s
-            elif code == TANH:
-                d = one - a * a
-            else:
-                d = a * (one - a)
-            out[i, j] = g * d
+    if code == LINEAR:
+        for i in range(B):
+            for j in range(n):
+                out[i, j] = G[i, j]
+    elif code == RELU:
+        for i in range(B):
+            for j in range(n):
+                out[i, j] = G[i, j] if A[i, j] > zero else zero
+    elif code == LEAKY_RELU:
+        for i in range(B):
+            for j in range(n):
+                out[i, j] = G[i, j] if A[i, j] > zero else s * G[i, j]
+    elif code == TANH:
+        for i in range(B):
+            for j in range(n):
+                a = A[i, j]
+                out[i, j] = G[i, j] * (one - a * a)
+    else:
+        for i in range(B):
+            for j in range(n):
+                a = A[i, j]
+                out[i, j] = G[i, j] * (a * (one - a))
 
 
 @kernel
@@ -138,14 +155,19 @@ def second_derivative(A, code, out):
     B, n = A.shape
     one = A.dtype.type(1)
     two = A.dtype.type(2)
-    for i in range(B):
-        for j in range(n):
-            a = A[i, j]
-            if code == TANH:
+    if code == TANH:
+        for i in range(B):
+            for j in range(n):
+                a = A[i, j]
                 out[i, j] = -two * a * (one - a * a)
-            elif code == SIGMOID:
+    elif code == SIGMOID:
+        for i in range(B):
+            for j in range(n):
+                a = A[i, j]
                 out[i, j] = a * (one - a) * (one - two * a)
-            else:
+    else:
+        for i in range(B):
+            for j in range(n):
                 out[i, j] = 0
 
 

@@ -1,0 +1,61 @@
+"""Shared helpers for the benchmark scripts: a clean BLAS environment, peak GEMM, interleaved timing."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+
+_BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def reexec_without_blas_overrides():
+    """Re-run this script without OPENBLAS_CORETYPE/L2_SIZE (they slow BLAS; set for safety elsewhere)."""
+    if any(v in os.environ for v in _BLAS_VARS):
+        env = {k: v for k, v in os.environ.items() if k not in _BLAS_VARS}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
+def blas_info() -> str:
+    try:
+        from threadpoolctl import threadpool_info
+        return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} x{i.get('num_threads')}"
+                         for i in threadpool_info() if i.get("user_api") == "blas")
+    except ImportError:
+        return "threadpoolctl not installed"
+
+
+def gemm_peak(n: int = 2048, repeats: int = 7) -> float:
+    """Measured float32 GEMM rate (GFLOP/s) of an n x n product, median of repeats."""
+    a = np.random.default_rng(0).standard_normal((n, n)).astype(np.float32)
+    c = np.empty_like(a)
+    np.dot(a, a, c)
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        np.dot(a, a, c)
+        ts.append(time.perf_counter() - t0)
+    return 2 * n**3 / np.median(ts) / 1e9
+
+
+def interleaved(fns: dict, steps: int, repeats: int, warmup: int = 3, gap: float = 0.3) -> dict:
+    """Median seconds per call of each fn, timing them in turn within every repeat.
+
+    Each library keeps its own thread pool (NumPy's OpenBLAS, SciPy's OpenBLAS
+    used by numba, PyTorch's OpenMP) whose threads spin for a while after
+    work; ``gap`` seconds of sleep before each block let them park, so no
+    implementation is timed while another's threads still hold the cores.
+    """
+    for f in fns.values():
+        for _ in range(warmup):
+            f()
+    times = {k: [] for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            time.sleep(gap)
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                f()
+            times[k].append((time.perf_counter() - t0) / steps)
+    return {k: float(np.median(v)) for k, v in times.items()}

@@ -1,0 +1,138 @@
+"""One full GAN training step (MIM objective), side by side: mimgan vs plain NumPy vs PyTorch CPU.
+
+Step = sample z and a real batch, D forward/backward on real + fake, D Adam
+update, G forward/backward through D, G Adam update; float32; leaky-ReLU
+hidden layers, tanh G output, sigmoid D output (applied by the loss).
+
+The PyTorch reference is the standard idiom: ``fake = G(z)``, ``D(x)`` and
+``D(fake.detach())`` for the D step, then ``D(fake)`` and ``backward`` for
+the G step.  Run: ``python benchmarks/gan_step.py`` (``--quick`` for fewer
+repeats).  Prints medians of interleaved repeats and the ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import blas_info, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
+
+reexec_without_blas_overrides()
+
+import numpy as np  # noqa: E402
+
+from nn import MLP, GANTrainer  # noqa: E402
+from nn.reference import RefGAN, RefMLP  # noqa: E402
+
+SIZES = {  # name: (x dim, latent, hidden, batch)
+    "ODDS    (x21, z16, h64, B64)": (21, 16, 64, 64),
+    "MNIST   (x784, z100, h256, B64)": (784, 100, 256, 64),
+    "MNIST   (x784, z100, h256, B256)": (784, 100, 256, 256),
+}
+TARGETS = {"ODDS    (x21, z16, h64, B64)": 7.0, "MNIST   (x784, z100, h256, B64)": 2.0,
+           "MNIST   (x784, z100, h256, B256)": 1.6}
+
+
+def step_flops(dx, dz, h, B):
+    """GEMM FLOPs of one step as mimgan computes it (no D weight gradients in the G step)."""
+    g = dz * h + h * h + h * dx
+    d = dx * h + h * h + h
+    d_step = g * B + 2 * d * 2 * B + (h * h + h) * 2 * B
+    g_step = d * B + d * B + g * B + (h * h + h * dx) * B
+    return 2 * (d_step + g_step)
+
+
+def make_mimgan(dx, dz, h, B, X):
+    G = MLP([dz, h, h, dx], output="tanh", seed=1)
+    D = MLP([dx, h, h, 1], output="linear", seed=2)
+    t = GANTrainer(G, D, objective="mim", batch_size=B, seed=0)
+    Xp = t.prepare(X)
+    return lambda: t.step(Xp)
+
+
+def make_numpy(dx, dz, h, B, X):
+    G = MLP([dz, h, h, dx], output="tanh", seed=1)
+    D = MLP([dx, h, h, 1], output="linear", seed=2)
+    ref = RefGAN(RefMLP.from_mlp(G), RefMLP.from_mlp(D), "mim")
+    rng = np.random.default_rng(0)
+
+    def step():
+        idx = rng.integers(0, len(X), (1, B))
+        z = rng.standard_normal((1, B, dz), dtype=np.float32)
+        ref.step(X, idx, z)
+    return step
+
+
+def make_torch(dx, dz, h, B, X):
+    import torch
+    torch.manual_seed(0)
+
+    def mlp(sizes, out):
+        layers = []
+        for i in range(len(sizes) - 1):
+            layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+            if i < len(sizes) - 2:
+                layers.append(torch.nn.LeakyReLU(0.2))
+        if out == "tanh":
+            layers.append(torch.nn.Tanh())
+        return torch.nn.Sequential(*layers)
+
+    G, D = mlp([dz, h, h, dx], "tanh"), mlp([dx, h, h, 1], "linear")
+    oG, oD = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
+    Xt = torch.from_numpy(X)
+
+    def step():
+        z = torch.randn(B, dz)
+        x = Xt[torch.randint(0, len(Xt), (B,))]
+        fake = G(z)
+        ld = torch.exp(1 - torch.sigmoid(D(x))).mean() + torch.exp(torch.sigmoid(D(fake.detach()))).mean()
+        oD.zero_grad()
+        ld.backward()
+        oD.step()
+        lg = -torch.exp(torch.sigmoid(D(fake))).mean()
+        oG.zero_grad()
+        lg.backward()
+        oG.step()
+    return step
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    args = ap.parse_args(argv)
+    repeats = 3 if args.quick else 9
+    try:
+        import torch
+        torch.set_num_threads(os.cpu_count() or 1)
+        have_torch = True
+    except ImportError:
+        have_torch = False
+    peak = gemm_peak()
+    print(f"BLAS: {blas_info()}")
+    print(f"measured float32 GEMM peak (2048^3): {peak:.1f} GFLOP/s; torch: "
+          f"{torch.__version__ if have_torch else 'not installed (pip install torch==2.13.0)'}")
+    print(f"{'size':36s} {'mimgan us':>10s} {'numpy us':>10s} {'torch us':>10s} {'vs numpy':>9s} {'vs torch':>9s}"
+          f" {'target':>7s} {'% peak':>7s}")
+    rng = np.random.default_rng(0)
+    ok = True
+    for name, (dx, dz, h, B) in SIZES.items():
+        X = np.tanh(rng.standard_normal((4096, dx))).astype(np.float32)
+        fns = {"mimgan": make_mimgan(dx, dz, h, B, X), "numpy": make_numpy(dx, dz, h, B, X)}
+        if have_torch:
+            fns["torch"] = make_torch(dx, dz, h, B, X)
+        steps = max(3, int(0.25 / (step_flops(dx, dz, h, B) / (0.5 * peak * 1e9) + 1e-4)))
+        t = interleaved(fns, steps=steps, repeats=repeats)
+        r_np = t["numpy"] / t["mimgan"]
+        r_t = t["torch"] / t["mimgan"] if have_torch else float("nan")
+        frac = step_flops(dx, dz, h, B) / t["mimgan"] / (peak * 1e9)
+        met = (r_t >= TARGETS[name]) if have_torch else None
+        ok = ok and (met is not False)
+        print(f"{name:36s} {t['mimgan'] * 1e6:10.1f} {t['numpy'] * 1e6:10.1f} "
+              f"{t.get('torch', float('nan')) * 1e6:10.1f} {r_np:8.2f}x {r_t:8.2f}x {TARGETS[name]:6.1f}x {frac:6.1%}"
+              + ("" if met is None else ("  met" if met else "  MISSED")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""Optimiser updates against their textbook formulas; the WGAN-GP gradient against finite differences."""
+import numpy as np
+import pytest
+
+from nn import MLP, SGD, Adam, GradientPenalty, RMSProp, make_optimizer
+from nn.reference import RefAdam
+from nn_helpers import assert_grad_close, fd_grad
+
+
+def test_adam_matches_reference_formula():
+    rng = np.random.default_rng(0)
+    p = rng.standard_normal(50)
+    ref = [p.copy()]
+    opt, ropt = Adam(0.01, 0.5, 0.99), RefAdam(0.01, 0.5, 0.99)
+    for _ in range(20):
+        g = rng.standard_normal(50)
+        opt.step(p, g)
+        ropt.step(ref, [g])
+    np.testing.assert_allclose(p, ref[0], rtol=1e-13, atol=1e-15)
+
+
+def test_sgd_momentum_and_rmsprop_formulas():
+    rng = np.random.default_rng(1)
+    p, q = rng.standard_normal(10), None
+    q = p.copy()
+    buf = np.zeros(10)
+    opt = SGD(0.1, momentum=0.9)
+    for _ in range(5):
+        g = rng.standard_normal(10)
+        opt.step(p, g)
+        buf = 0.9 * buf + g
+        q -= 0.1 * buf
+    np.testing.assert_allclose(p, q, rtol=1e-14)
+    p = rng.standard_normal(10)
+    q, v = p.copy(), np.zeros(10)
+    opt = RMSProp(0.01, rho=0.9, eps=1e-8)
+    for _ in range(5):
+        g = rng.standard_normal(10)
+        opt.step(p, g)
+        v = 0.9 * v + 0.1 * g * g
+        q -= 0.01 * g / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(p, q, rtol=1e-13)
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "rmsprop"])
+def test_optimisers_descend_a_quadratic(name):
+    A = np.diag(np.linspace(1, 3, 6))
+    x = np.ones(6)
+    opt = make_optimizer(name, lr=0.05)
+    f0 = 0.5 * x @ A @ x
+    for _ in range(200):
+        opt.step(x, A @ x)
+    assert 0.5 * x @ A @ x < 0.05 * f0
+
+
+def test_optimizer_errors():
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        make_optimizer("lbfgs")
+    with pytest.raises(ValueError, match="learning rate"):
+        Adam(lr=-1)
+
+
+@pytest.mark.parametrize("hidden", ["leaky_relu", "tanh"])
+def test_gradient_penalty_gradient_matches_fd(hidden):
+    D = MLP([3, 6, 5, 1], hidden=hidden, output="linear", dtype=np.float64, seed=3)
+    gp = GradientPenalty(D, lam=10.0)
+    X = np.random.default_rng(4).standard_normal((7, 3))
+
+    def penalty():
+        D.forward(X)
+        u = D.backward(np.ones((7, 1)), param_grads=False)
+        return 10.0 * np.mean((np.linalg.norm(u, axis=1) - 1) ** 2)
+
+    value, grad = gp(X)
+    assert value == pytest.approx(penalty(), rel=1e-12)
+    assert_grad_close(grad, fd_grad(penalty, D.params))
