@@ -1,0 +1,114 @@
+"""Tables, paired tests and the Figures 2–5 layout, computed from stored run records only."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+
+from nn.serialization import write_bytes_atomic, write_text_atomic
+
+METRICS = ("auc", "f1_threshold", "f1_at_k", "f1_best")
+
+
+def table(records, reading=None) -> list[dict]:
+    """One row per (dataset, gan, reading): mean and std of each metric over seeds."""
+    rows = {}
+    for r in records:
+        for ce, m in r["metrics"].items():
+            if reading is not None and ce != reading:
+                continue
+            key = (r["config"]["dataset"], r["config"]["gan"], ce)
+            rows.setdefault(key, []).append((r["config"]["seed"], m, r["timings"]["total_s"]))
+    out = []
+    for (ds, gan, ce), vals in sorted(rows.items()):
+        row = {"dataset": ds, "gan": gan, "reading": ce, "runs": len(vals)}
+        for k in METRICS:
+            xs = np.array([m[k] for _, m, _ in vals])
+            row[f"{k}_mean"], row[f"{k}_std"] = float(xs.mean()), float(xs.std(ddof=1)) if len(xs) > 1 else 0.0
+        row["seconds_per_run"] = float(np.median([t for _, _, t in vals]))
+        out.append(row)
+    return out
+
+
+def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
+    """Wilcoxon signed-rank test of ``baseline`` against each other GAN over common seeds."""
+    from scipy.stats import wilcoxon
+    by = {}
+    for r in records:
+        if reading in r["metrics"]:
+            by.setdefault((r["config"]["dataset"], r["config"]["gan"]), {})[r["config"]["seed"]] = \
+                r["metrics"][reading][metric]
+    out = []
+    for (ds, gan), vals in sorted(by.items()):
+        if gan == baseline or (ds, baseline) not in by:
+            continue
+        base = by[(ds, baseline)]
+        seeds = sorted(set(base) & set(vals))
+        d = np.array([base[s] - vals[s] for s in seeds])
+        p = float(wilcoxon(d).pvalue) if len(d) >= 5 and np.any(d != 0) else float("nan")
+        out.append({"dataset": ds, "baseline": baseline, "other": gan, "metric": metric, "reading": reading,
+                    "n": len(d), "mean_diff": float(d.mean()) if len(d) else float("nan"),
+                    "wins": int(np.sum(d > 0)), "losses": int(np.sum(d < 0)), "p_value": p,
+                    "baseline_better_at_5pct": bool(p < 0.05 and d.mean() > 0)})
+    return out
+
+
+def to_csv(rows) -> str:
+    if not rows:
+        return ""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def figure(records, reading, title, path):
+    """(a) mean ROC per GAN, (b) AUC box plot, (c) F1 box plot — the layout of Figures 2–5."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    gans = sorted({r["config"]["gan"] for r in records}, key=lambda g: ("mim", "gan", "lsgan", "wgan", "wgan-gp").index(g)
+                  if g in ("mim", "gan", "lsgan", "wgan", "wgan-gp") else 9)
+    label = {"mim": "MIM", "gan": "KL (GAN)", "lsgan": "LS", "wgan": "W", "wgan-gp": "W-GP"}
+    fig, ax = plt.subplots(1, 3, figsize=(13, 4))
+    grid = None
+    aucs, f1s = [], []
+    for g in gans:
+        rs = [r for r in records if r["config"]["gan"] == g and reading in r["metrics"]]
+        tprs = np.array([r["roc_tpr_on_fpr_grid"][reading] for r in rs])
+        grid = np.linspace(0, 1, tprs.shape[1])
+        ax[0].plot(grid, tprs.mean(0), label=f"{label.get(g, g)} (AUC {np.mean([r['metrics'][reading]['auc'] for r in rs]):.3f})")
+        aucs.append([r["metrics"][reading]["auc"] for r in rs])
+        f1s.append([r["metrics"][reading]["f1_threshold"] for r in rs])
+    ax[0].plot([0, 1], [0, 1], "k:", lw=0.8)
+    ax[0].set(xlabel="false positive rate", ylabel="true positive rate", title="(a) ROC (mean over runs)")
+    ax[0].legend(loc="lower right", fontsize=8)
+    ax[1].boxplot(aucs, tick_labels=[label.get(g, g) for g in gans])
+    ax[1].set(title="(b) AUC", ylabel="AUC")
+    ax[2].boxplot(f1s, tick_labels=[label.get(g, g) for g in gans])
+    ax[2].set(title="(c) F1 at the Eq. 21 threshold", ylabel="F1")
+    fig.suptitle(title)
+    fig.tight_layout()
+    path = Path(path)
+    for ext in (".png", ".pdf"):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext[1:], dpi=120)
+        write_bytes_atomic(path.with_suffix(ext), buf.getvalue())
+    plt.close(fig)
+    return path.with_suffix(".png")
+
+
+def write_summary(records, out_dir, name, reading):
+    """CSV table (both readings), paired-test CSV and the figure for one dataset."""
+    out_dir = Path(out_dir)
+    rows = table(records)
+    write_text_atomic(out_dir / f"{name}_table.csv", to_csv(rows))
+    tests = paired_tests(records, reading)
+    write_text_atomic(out_dir / f"{name}_paired_tests.csv", to_csv(tests))
+    png = figure(records, reading, f"GAN anomaly detection on {name} ({reading} reading of Eq. 24)",
+                 out_dir / f"{name}_figure")
+    return rows, tests, png
