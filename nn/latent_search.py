@@ -37,9 +37,24 @@ def cross_entropy(logit, beta, ce_logit):
 
 @kernel
 def residual_norm(x, g, p, out_grad):
-    """||x - g||_p and d/dg of it (written into out_grad)."""
+    """||x - g||_p and d/dg of it (written into out_grad); p = 2 and p = 1 avoid pow()."""
     n = x.shape[0]
     s = 0.0
+    if p == 2.0:
+        for j in range(n):
+            r = float(x[j]) - float(g[j])
+            s += r * r
+        norm = math.sqrt(s)
+        inv = 1.0 / max(norm, 1e-12)
+        for j in range(n):
+            out_grad[j] = -(float(x[j]) - float(g[j])) * inv
+        return norm
+    if p == 1.0:
+        for j in range(n):
+            r = float(x[j]) - float(g[j])
+            s += abs(r)
+            out_grad[j] = -1.0 if r > 0 else (1.0 if r < 0 else 0.0)
+        return s
     for j in range(n):
         s += abs(float(x[j]) - float(g[j])) ** p
     norm = s ** (1.0 / p)
