@@ -84,6 +84,45 @@ def cmd_detect(args) -> int:
     return 0
 
 
+def cmd_train(args) -> int:
+    from experiments.train import train
+
+    res = train(args.gan, args.data, args.out, args.iters, args.batch, args.hidden, args.latent, args.lr, args.seed,
+                args.p_rare, progress=not args.quiet)
+    print(f"trained {args.gan} for {args.iters} iterations in {res['seconds']:.1f} s")
+    for k in ("model", "history", "plot"):
+        print(f"  {k}: {res[k]}")
+    return 0
+
+
+def _floats(text):
+    return [float(v) for v in text.split(",")] if text else None
+
+
+def cmd_reproduce(args) -> int:
+    from experiments import reproduce as rp
+
+    targets = [args.target] if args.target != "all" else ["fig1", "rare-events"]
+    for target in targets:
+        if target == "fig1":
+            r = rp.reproduce_fig1(args.out, args.quick, args.seeds, args.force, not args.quiet)
+            print(f"fig1: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {r['figure']}")
+            for row in r["rows"]:
+                print(f"  {row['gan']:6s} N={row['N']:5d} final L {row['final_mean']:+.4f} +- {row['final_std']:.4f}"
+                      f"  |L - L_eq| {row['final_distance_to_equilibrium_mean']:.4f}"
+                      f"  settle {row['settle_iteration_mean']:.0f} it  last-100 std {row['std_last_100_mean']:.2e}")
+        else:
+            r = rp.reproduce_rare(args.out, args.quick, args.seeds, args.force, not args.quiet,
+                                  p_values=_floats(args.p_rare), dims=[int(d) for d in args.dims.split(",")])
+            print(f"rare-events: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; "
+                  f"figure {r['figure']}")
+            for row in r["rows"]:
+                print(f"  {row['dim']}-D p={row['p_rare']:<5g} {row['gan']:6s} rare mass {row['rare_mass_mean']:.4f} "
+                      f"+- {row['rare_mass_ci95']:.4f} (95% CI)  distance {row['distance_mean']:.3f}  "
+                      f"Upsilon_MIM/KL at q_hat {row['upsilon_mim_at_mean_q']:.4f}/{row['upsilon_kl_at_mean_q']:.4f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mimgan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +156,31 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--ce-input", choices=["logit", "output"], help="reading of Eq. 24 used for the threshold")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=cmd_detect)
+
+    tr = sub.add_parser("train", help="train one GAN; save model, loss history and a plot")
+    tr.add_argument("--gan", required=True, choices=["mim", "gan", "lsgan", "wgan", "wgan-gp"])
+    tr.add_argument("--data", default="gaussian", help="gaussian, mixture or a path to an .npy array")
+    tr.add_argument("--out", default="results/train")
+    tr.add_argument("--iters", type=int, default=3000)
+    tr.add_argument("--batch", type=int, default=256)
+    tr.add_argument("--hidden", type=int, default=64)
+    tr.add_argument("--latent", type=int, default=8)
+    tr.add_argument("--lr", type=float, default=0.001)
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--p-rare", type=float, default=0.05, help="rare-mode probability of --data mixture")
+    tr.add_argument("--quiet", action="store_true")
+    tr.set_defaults(func=cmd_train)
+
+    rp = sub.add_parser("reproduce", help="reproduce the paper's experiments")
+    rp.add_argument("target", nargs="?", default="all", choices=["all", "fig1", "rare-events"])
+    rp.add_argument("--quick", action="store_true", help="few seeds, fewer iterations (minutes)")
+    rp.add_argument("--out", default="results")
+    rp.add_argument("--seeds", type=int, help="number of seeds (default 10, --quick 2-3)")
+    rp.add_argument("--p-rare", help="comma-separated rare-mode probabilities for rare-events, e.g. 0.01,0.05,0.2")
+    rp.add_argument("--dims", default="1,2", help="rare-events data dimensions")
+    rp.add_argument("--force", action="store_true", help="recompute runs already in the store")
+    rp.add_argument("--quiet", action="store_true")
+    rp.set_defaults(func=cmd_reproduce)
     return parser
 
 

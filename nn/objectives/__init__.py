@@ -70,6 +70,15 @@ class Objective:
         loss = dispatch.d_loss(self.code, r, f, gr, gf, self.options)
         return float(loss), gr, gf
 
+    def value_terms(self, real_logits, fake_logits):
+        """(E_P[f(D)], E_Pg[g(D)]): the two terms of the family's objective L (Eq. 2).
+
+        Their sum is the quantity :func:`theory.value_at_optimum` evaluates at
+        the optimal D, so it can be compared with ``theory.equilibrium_value``.
+        """
+        r, f = _logits(real_logits, "real_logits"), _logits(fake_logits, "fake_logits")
+        return REGISTRY[self.name].module.value_terms(r.astype(np.float64), f.astype(np.float64), self.options)
+
     def generator_loss(self, fake_logits):
         """(batch-mean loss, d loss/d fake_logits) for the generator."""
         f = _logits(fake_logits, "fake_logits")

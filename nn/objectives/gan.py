@@ -49,3 +49,9 @@ def g_loss(fake, g_fake, opt):
             loss -= softplus(x) / m       # ln(1 - D) = -softplus(logit)
             g_fake[i] = -sigmoid(x) / m
     return loss
+
+
+def value_terms(real_logits, fake_logits, opt):
+    """Batch means of E_P[ln D] and E_Pg[ln(1 - D)] (the minimax L of Eq. 1-2), NumPy."""
+    import numpy as np
+    return float(-np.mean(np.logaddexp(0, -real_logits))), float(-np.mean(np.logaddexp(0, fake_logits)))

@@ -52,3 +52,11 @@ def g_loss(fake, g_fake, opt):
         loss += 0.5 * (d - c) ** 2 / m
         g_fake[i] = (d - c) * ds / m
     return loss
+
+
+def value_terms(real_logits, fake_logits, opt):
+    """1/2 E_P[(D - c)^2] and 1/2 E_Pg[(D - c)^2]: the generator criterion of Mao et al. (NumPy)."""
+    import numpy as np
+    D = (lambda l: 1 / (1 + np.exp(-l))) if opt[0] != 0.0 else (lambda l: l)
+    c = opt[3]
+    return float(0.5 * np.mean((D(real_logits) - c) ** 2)), float(0.5 * np.mean((D(fake_logits) - c) ** 2))

@@ -61,3 +61,10 @@ def g_loss(fake, g_fake, opt):
         loss -= e / m
         g_fake[i] = -e * ds / m
     return loss
+
+
+def value_terms(real_logits, fake_logits, opt):
+    """Batch means of the two terms of L_MIM (Eq. 3): E_P[exp(1 - D)], E_Pg[exp(D)] (NumPy)."""
+    import numpy as np
+    D = (lambda l: 1 / (1 + np.exp(-l))) if opt[0] != 0.0 else (lambda l: l)
+    return float(np.mean(np.exp(1 - D(real_logits)))), float(np.mean(np.exp(D(fake_logits))))

@@ -36,3 +36,9 @@ def g_loss(fake, g_fake, opt):
         loss -= float(fake[i]) / m
         g_fake[i] = -1.0 / m
     return loss
+
+
+def value_terms(real_logits, fake_logits, opt):
+    """E_P[f] and -E_Pg[f]: the critic's objective, W1 at the optimum (NumPy)."""
+    import numpy as np
+    return float(np.mean(real_logits)), float(-np.mean(fake_logits))
