@@ -59,3 +59,16 @@ def interleaved(fns: dict, steps: int, repeats: int, warmup: int = 3, gap: float
                 f()
             times[k].append((time.perf_counter() - t0) / steps)
     return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def torch_mlp(sizes, out, slope=0.2):
+    """The PyTorch twin of nn.MLP: Linear + LeakyReLU hidden layers, optional tanh output."""
+    import torch
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.LeakyReLU(slope))
+    if out == "tanh":
+        layers.append(torch.nn.Tanh())
+    return torch.nn.Sequential(*layers)

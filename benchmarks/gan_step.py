@@ -16,7 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import blas_info, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
+from _common import torch_mlp, blas_info, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
 
 reexec_without_blas_overrides()
 
@@ -68,17 +68,7 @@ def make_torch(dx, dz, h, B, X):
     import torch
     torch.manual_seed(0)
 
-    def mlp(sizes, out):
-        layers = []
-        for i in range(len(sizes) - 1):
-            layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-            if i < len(sizes) - 2:
-                layers.append(torch.nn.LeakyReLU(0.2))
-        if out == "tanh":
-            layers.append(torch.nn.Tanh())
-        return torch.nn.Sequential(*layers)
-
-    G, D = mlp([dz, h, h, dx], "tanh"), mlp([dx, h, h, 1], "linear")
+    G, D = torch_mlp([dz, h, h, dx], "tanh"), torch_mlp([dx, h, h, 1], "linear")
     oG, oD = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
     Xt = torch.from_numpy(X)
 

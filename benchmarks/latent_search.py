@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
+from _common import torch_mlp, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
 
 reexec_without_blas_overrides()
 
@@ -41,18 +41,9 @@ def make_mimgan(dx, dz, h, X, Z0):
 def make_torch(dx, dz, h, X, Z0):
     import torch
 
-    def mlp(sizes, out):
-        layers = []
-        for i in range(len(sizes) - 1):
-            layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-            if i < len(sizes) - 2:
-                layers.append(torch.nn.LeakyReLU(0.2))
-        if out == "tanh":
-            layers.append(torch.nn.Tanh())
-        return torch.nn.Sequential(*layers).requires_grad_(False)
-
     torch.manual_seed(0)
-    G, D = mlp([dz, h, h, dx], "tanh"), mlp([dx, h, h, 1], "linear")
+    G = torch_mlp([dz, h, h, dx], "tanh").requires_grad_(False)  # frozen: no parameter gradients
+    D = torch_mlp([dx, h, h, 1], "linear").requires_grad_(False)
     Xt = torch.from_numpy(X)
 
     def run():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.serialization import write_bytes_atomic, write_text_atomic
+from nn.serialization import write_text_atomic
 
 METRICS = ("auc", "f1_threshold", "f1_at_k", "f1_best")
 
@@ -93,13 +93,8 @@ def figure(records, reading, title, path):
     ax[2].set(title="(c) F1 at the Eq. 21 threshold", ylabel="F1")
     fig.suptitle(title)
     fig.tight_layout()
-    path = Path(path)
-    for ext in (".png", ".pdf"):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=ext[1:], dpi=120)
-        write_bytes_atomic(path.with_suffix(ext), buf.getvalue())
-    plt.close(fig)
-    return path.with_suffix(".png")
+    from .plotting import save_figure
+    return save_figure(fig, Path(path), dpi=120)
 
 
 def write_summary(records, out_dir, name, reading):

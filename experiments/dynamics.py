@@ -111,14 +111,11 @@ def summarise_fig1(records) -> list[dict]:
 
 def figure1(records, path_stem):
     """Paper layout (one panel per N, four generators) plus a normalised version; mean +- 95 % CI bands."""
-    import io
-    from pathlib import Path
-
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nn.serialization import write_bytes_atomic
+    from .plotting import save_figure
 
     Ns = sorted({r["config"]["n_pretrain"] for r in records})
     fig, axes = plt.subplots(2, len(Ns), figsize=(4.5 * len(Ns), 7), squeeze=False)
@@ -143,10 +140,4 @@ def figure1(records, path_stem):
         axes[0, j].legend(fontsize=8)
     fig.suptitle("Figure 1: generator objective with the discriminator fixed (mean, 95% CI over seeds)")
     fig.tight_layout()
-    out = []
-    for ext in ("png", "pdf"):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=110)
-        out.append(write_bytes_atomic(Path(f"{path_stem}.{ext}"), buf.getvalue()))
-    plt.close(fig)
-    return out[0]
+    return save_figure(fig, path_stem)

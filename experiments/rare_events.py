@@ -120,14 +120,11 @@ def summarise_rare(records) -> tuple[list[dict], list[dict]]:
 
 
 def figure_rare(records, path_stem):
-    import io
-    from pathlib import Path
-
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nn.serialization import write_bytes_atomic
+    from .plotting import save_figure
 
     dims = sorted({r["config"]["dim"] for r in records})
     ps = sorted({r["config"]["p_rare"] for r in records})
@@ -157,10 +154,4 @@ def figure_rare(records, path_stem):
         for a in axes[i]:
             a.legend(fontsize=8)
     fig.tight_layout()
-    out = []
-    for ext in ("png", "pdf"):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=110)
-        out.append(write_bytes_atomic(Path(f"{path_stem}.{ext}"), buf.getvalue()))
-    plt.close(fig)
-    return out[0]
+    return save_figure(fig, path_stem)

@@ -16,3 +16,12 @@ def sigmoid(x):
 def softplus(x):
     """ln(1 + e^x) = -ln(1 - sigmoid(x)); -ln sigmoid(x) = softplus(-x)."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+@kernel
+def d_and_slope(logit, use_sigmoid):
+    """(D, dD/dlogit) for D = sigmoid(logit) (Section IV) or D = logit (unbounded)."""
+    if use_sigmoid:
+        s = sigmoid(logit)
+        return s, s * (1.0 - s)
+    return logit, 1.0

@@ -5,7 +5,7 @@ D minimises 1/2 E_P[(D - b)^2] + 1/2 E_Pg[(D - a)^2]; G minimises 1/2 E_Pg[(D - 
 in a sigmoid) uses D = sigmoid(logit); ``"linear"`` is Mao et al.'s D = logit.
 """
 from .._jit import kernel
-from ._stable import sigmoid
+from ._stable import d_and_slope
 
 CODE = 2
 NAME = "lsgan"
@@ -19,24 +19,16 @@ def options(output="sigmoid", a=0.0, b=1.0, c=1.0):
 
 
 @kernel
-def _d(logit, use_sigmoid):
-    if use_sigmoid:
-        s = sigmoid(logit)
-        return s, s * (1.0 - s)
-    return logit, 1.0
-
-
-@kernel
 def d_loss(real, fake, g_real, g_fake, opt):
     use_sigmoid, a, b = opt[0] != 0.0, opt[1], opt[2]
     loss = 0.0
     n, m = real.shape[0], fake.shape[0]
     for i in range(n):
-        d, ds = _d(float(real[i]), use_sigmoid)
+        d, ds = d_and_slope(float(real[i]), use_sigmoid)
         loss += 0.5 * (d - b) ** 2 / n
         g_real[i] = (d - b) * ds / n
     for i in range(m):
-        d, ds = _d(float(fake[i]), use_sigmoid)
+        d, ds = d_and_slope(float(fake[i]), use_sigmoid)
         loss += 0.5 * (d - a) ** 2 / m
         g_fake[i] = (d - a) * ds / m
     return loss
@@ -48,7 +40,7 @@ def g_loss(fake, g_fake, opt):
     loss = 0.0
     m = fake.shape[0]
     for i in range(m):
-        d, ds = _d(float(fake[i]), use_sigmoid)
+        d, ds = d_and_slope(float(fake[i]), use_sigmoid)
         loss += 0.5 * (d - c) ** 2 / m
         g_fake[i] = (d - c) * ds / m
     return loss

@@ -12,7 +12,7 @@ about -87.
 import math
 
 from .._jit import kernel
-from ._stable import sigmoid
+from ._stable import d_and_slope
 
 CODE = 0
 NAME = "mim"
@@ -24,26 +24,18 @@ def options(bounded=True):
 
 
 @kernel
-def _d_and_slope(logit, bounded):
-    if bounded:
-        s = sigmoid(logit)
-        return s, s * (1.0 - s)
-    return logit, 1.0
-
-
-@kernel
 def d_loss(real, fake, g_real, g_fake, opt):
     bounded = opt[0] != 0.0
     loss = 0.0
     n = real.shape[0]
     for i in range(n):
-        d, ds = _d_and_slope(float(real[i]), bounded)
+        d, ds = d_and_slope(float(real[i]), bounded)
         e = math.exp(1.0 - d)
         loss += e / n
         g_real[i] = -e * ds / n
     m = fake.shape[0]
     for i in range(m):
-        d, ds = _d_and_slope(float(fake[i]), bounded)
+        d, ds = d_and_slope(float(fake[i]), bounded)
         e = math.exp(d)
         loss += e / m
         g_fake[i] = e * ds / m
@@ -56,7 +48,7 @@ def g_loss(fake, g_fake, opt):
     loss = 0.0
     m = fake.shape[0]
     for i in range(m):
-        d, ds = _d_and_slope(float(fake[i]), bounded)
+        d, ds = d_and_slope(float(fake[i]), bounded)
         e = math.exp(d)
         loss -= e / m
         g_fake[i] = -e * ds / m
