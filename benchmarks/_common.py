@@ -72,3 +72,13 @@ def torch_mlp(sizes, out, slope=0.2):
     if out == "tanh":
         layers.append(torch.nn.Tanh())
     return torch.nn.Sequential(*layers)
+
+
+def torch_version():
+    """PyTorch's version with its threads set to all cores, or None when it is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(os.cpu_count() or 1)
+    return torch.__version__

@@ -16,7 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import torch_mlp, blas_info, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
+from _common import torch_mlp, torch_version, blas_info, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
 
 reexec_without_blas_overrides()
 
@@ -92,16 +92,12 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     args = ap.parse_args(argv)
     repeats = 3 if args.quick else 9
-    try:
-        import torch
-        torch.set_num_threads(os.cpu_count() or 1)
-        have_torch = True
-    except ImportError:
-        have_torch = False
+    tv = torch_version()
+    have_torch = tv is not None
     peak = gemm_peak()
     print(f"BLAS: {blas_info()}")
     print(f"measured float32 GEMM peak (2048^3): {peak:.1f} GFLOP/s; torch: "
-          f"{torch.__version__ if have_torch else 'not installed (pip install torch==2.13.0)'}")
+          f"{tv or 'not installed (pip install torch==2.13.0)'}")
     print(f"{'size':36s} {'mimgan us':>10s} {'numpy us':>10s} {'torch us':>10s} {'vs numpy':>9s} {'vs torch':>9s}"
           f" {'target':>7s} {'% peak':>7s}")
     rng = np.random.default_rng(0)

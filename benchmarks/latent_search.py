@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import torch_mlp, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
+from _common import torch_mlp, torch_version, gemm_peak, interleaved, reexec_without_blas_overrides  # noqa: E402
 
 reexec_without_blas_overrides()
 
@@ -72,14 +72,10 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)
-    try:
-        import torch
-        torch.set_num_threads(os.cpu_count() or 1)
-        have_torch = True
-    except ImportError:
-        have_torch = False
+    tv = torch_version()
+    have_torch = tv is not None
     peak = gemm_peak()
-    print(f"measured float32 GEMM peak: {peak:.1f} GFLOP/s; N={N} rows, {STEPS} steps")
+    print(f"measured float32 GEMM peak: {peak:.1f} GFLOP/s; N={N} rows, {STEPS} steps; torch: {tv or 'not installed'}")
     print(f"{'size':28s} {'mimgan ms':>10s} {'torch ms':>10s} {'ratio':>7s} {'target':>7s} {'% peak':>7s}")
     rng = np.random.default_rng(0)
     for name, (dx, dz, h) in SIZES.items():
