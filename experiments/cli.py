@@ -99,13 +99,31 @@ def _floats(text):
     return [float(v) for v in text.split(",")] if text else None
 
 
+def _options(pairs):
+    """Parse repeated KEY=VALUE overrides; values are read as int, float or string."""
+    out = {}
+    for item in pairs or []:
+        if "=" not in item:
+            raise ValueError(f"--option expects KEY=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        for cast in (int, float):
+            try:
+                v = cast(v)
+                break
+            except ValueError:
+                continue
+        out[k.strip().replace("-", "_")] = v
+    return out
+
+
 def cmd_reproduce(args) -> int:
     from experiments import reproduce as rp
 
+    opts = _options(args.option)
     targets = [args.target] if args.target != "all" else ["fig1", "rare-events"]
     for target in targets:
         if target == "fig1":
-            r = rp.reproduce_fig1(args.out, args.quick, args.seeds, args.force, not args.quiet)
+            r = rp.reproduce_fig1(args.out, args.quick, args.seeds, args.force, not args.quiet, **opts)
             print(f"fig1: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {r['figure']}")
             for row in r["rows"]:
                 print(f"  {row['gan']:6s} N={row['N']:5d} final L {row['final_mean']:+.4f} +- {row['final_std']:.4f}"
@@ -113,7 +131,7 @@ def cmd_reproduce(args) -> int:
                       f"  settle {row['settle_iteration_mean']:.0f} it  last-100 std {row['std_last_100_mean']:.2e}")
         else:
             r = rp.reproduce_rare(args.out, args.quick, args.seeds, args.force, not args.quiet,
-                                  p_values=_floats(args.p_rare), dims=[int(d) for d in args.dims.split(",")])
+                                  p_values=_floats(args.p_rare), dims=[int(d) for d in args.dims.split(",")], **opts)
             print(f"rare-events: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; "
                   f"figure {r['figure']}")
             for row in r["rows"]:
@@ -179,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--p-rare", help="comma-separated rare-mode probabilities for rare-events, e.g. 0.01,0.05,0.2")
     rp.add_argument("--dims", default="1,2", help="rare-events data dimensions")
     rp.add_argument("--force", action="store_true", help="recompute runs already in the store")
+    rp.add_argument("--option", action="append", metavar="KEY=VALUE",
+                    help="override a protocol setting, e.g. phase2_iters=2000, batch=4000, hidden=64, "
+                         "phase1_optimizer=sgd (fig1) or iters=5000, batch=128 (rare-events); repeatable")
     rp.add_argument("--quiet", action="store_true")
     rp.set_defaults(func=cmd_reproduce)
     return parser

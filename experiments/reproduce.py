@@ -44,7 +44,10 @@ def run_tasks(store: ResultStore, configs, fn, force=False, progress=True, desc=
 
 
 def reproduce_fig1(out, quick=False, seeds=None, force=False, progress=True, gans=None, Ns=(500, 1000, 1500), **kw):
-    from .dynamics import GANS, fig1_config, figure1, run_fig1, summarise_fig1
+    from .dynamics import DEFAULTS, GANS, fig1_config, figure1, run_fig1, summarise_fig1
+    unknown = set(kw) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown fig1 option(s) {sorted(unknown)}; valid: {sorted(DEFAULTS)}")
     t0 = time.perf_counter()
     opts = dict(QUICK["fig1"] if quick else FULL["fig1"])
     n_seeds = seeds or opts.pop("seeds")
@@ -64,7 +67,10 @@ def reproduce_fig1(out, quick=False, seeds=None, force=False, progress=True, gan
 
 def reproduce_rare(out, quick=False, seeds=None, force=False, progress=True, gans=None, p_values=None, dims=None,
                    **kw):
-    from .rare_events import GANS, figure_rare, rare_config, run_rare, summarise_rare
+    from .rare_events import DEFAULTS, GANS, figure_rare, rare_config, run_rare, summarise_rare
+    unknown = set(kw) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown rare-events option(s) {sorted(unknown)}; valid: {sorted(DEFAULTS)}")
     t0 = time.perf_counter()
     opts = dict(QUICK["rare-events"] if quick else FULL["rare-events"])
     n_seeds = seeds or opts["seeds"]
