@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from nn import MLP, Adam, GANTrainer
+from nn.blas import blas_threads, resolve
 from nn.latent_search import allocate, cross_entropy, search
 from nn.mlp import check_batch
 
@@ -154,12 +155,14 @@ class GANAnomalyDetector:
         res, hz = np.zeros(N, np.float32), np.zeros(N, np.float32)
         step = int(self.chunk_rows)
         bufs = allocate(G, D, min(step, N), np.float32)
+        threads = resolve("auto", [G.sizes, D.sizes], min(step, N))
         for a in range(0, N, step):
             b = min(N, a + step)
             z = np.ascontiguousarray(Z[a:b])
-            search(G.spec(), D.spec(), np.ascontiguousarray(Xs[a:b]), z, int(self.latent_steps), float(self.latent_lr),
-                   0.9, 0.999, 1e-8, float(self.lam), float(self.p), float(self.beta), ce_logit, bufs,
-                   res[a:b], hz[a:b])
+            with blas_threads(threads):
+                search(G.spec(), D.spec(), np.ascontiguousarray(Xs[a:b]), z, int(self.latent_steps),
+                       float(self.latent_lr), 0.9, 0.999, 1e-8, float(self.lam), float(self.p), float(self.beta),
+                       ce_logit, bufs, res[a:b], hz[a:b])
         logits = D.forward(Xs)[:, 0].astype(np.float64)
         hx = np.array([cross_entropy(v, float(self.beta), ce_logit)[0] for v in logits])
         return res.astype(np.float64), hz.astype(np.float64), hx

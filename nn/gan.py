@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import __version__
+from .blas import blas_threads, resolve
 from .gan_step import train_steps
 from .mlp import MLP, check_batch
 from .mlp_kernels import cache_size, work_size
@@ -45,10 +46,15 @@ class GANTrainer:
         Seeds the random streams of z, real-row sampling and the WGAN-GP
         interpolation (separate streams, so results do not depend on how
         iterations are grouped into compiled calls).
+    blas_threads : "auto", "default" or int
+        BLAS threads for the compiled step (see :mod:`nn.blas`): ``auto`` uses
+        one thread for small networks, where thread hand-offs cost more than
+        they save.
     """
 
     def __init__(self, generator: MLP, discriminator: MLP, objective="mim", g_optimizer: Optimizer | None = None,
-                 d_optimizer: Optimizer | None = None, batch_size: int = 64, seed: int = 0, **objective_options):
+                 d_optimizer: Optimizer | None = None, batch_size: int = 64, seed: int = 0, blas_threads="auto",
+                 **objective_options):
         if not isinstance(generator, MLP) or not isinstance(discriminator, MLP):
             raise TypeError("generator and discriminator must be nn.MLP instances")
         if generator.sizes[-1] != discriminator.sizes[0]:
@@ -66,6 +72,7 @@ class GANTrainer:
         self.d_opt = (d_optimizer or Adam(0.001)).bind(discriminator.params)
         self.batch_size = int(batch_size)
         self.seed = seed
+        self.blas_threads = resolve(blas_threads, [generator.sizes, discriminator.sizes], 2 * self.batch_size)
         self.iteration = 0
         self.history = {"iteration": [], "d_loss": [], "g_loss": []}
         ss = np.random.SeedSequence(seed)
@@ -106,8 +113,9 @@ class GANTrainer:
         idx, z, eps = self._draw(S, X.shape[0])
         losses = np.zeros((S, 2))
         o = self.objective
-        train_steps(self.G.spec(), self.D.spec(), self._gbuf, self._dbuf, o.code, o.options, o.n_critic, o.clip,
-                    o.gp_lambda, self.g_opt.state(), self.d_opt.state(), X, idx, z, eps, self._gp, losses)
+        with blas_threads(self.blas_threads):
+            train_steps(self.G.spec(), self.D.spec(), self._gbuf, self._dbuf, o.code, o.options, o.n_critic, o.clip,
+                        o.gp_lambda, self.g_opt.state(), self.d_opt.state(), X, idx, z, eps, self._gp, losses)
         return losses
 
     def _check_finite(self, losses, start):
