@@ -74,3 +74,16 @@ def test_gradient_penalty_gradient_matches_fd(hidden):
     value, grad = gp(X)
     assert value == pytest.approx(penalty(), rel=1e-12)
     assert_grad_close(grad, fd_grad(penalty, D.params))
+
+
+def test_blas_thread_policy():
+    from nn.blas import SMALL_GEMM_MACS, blas_threads, largest_product, resolve
+    assert largest_product([[21, 64, 64, 1]], 128) == 128 * 64 * 64
+    assert resolve("auto", [[21, 64, 64, 1]], 128) == 1
+    assert resolve("auto", [[784, 256, 256, 1]], 512) is None and 512 * 784 * 256 > SMALL_GEMM_MACS
+    assert resolve("default", [[3, 3]], 1) is None and resolve(2, [[3, 3]], 1) == 2
+    with pytest.raises(ValueError, match="blas_threads"):
+        resolve(0, [[3, 3]], 1)
+    from threadpoolctl import threadpool_info
+    with blas_threads(1):
+        assert all(i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas")
