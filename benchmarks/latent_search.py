@@ -19,7 +19,7 @@ reexec_without_blas_overrides()
 import numpy as np  # noqa: E402
 
 from nn import MLP  # noqa: E402
-from nn.latent_search import allocate, search  # noqa: E402
+from nn.latent_search import search_rows  # noqa: E402
 
 SIZES = {"ODDS  (x21, z16, h64)": (21, 16, 64), "MNIST (x784, z100, h256)": (784, 100, 256)}
 N, STEPS, LR, LAM = 1000, 100, 0.003, 0.1
@@ -29,12 +29,9 @@ TARGET = 2.3
 def make_mimgan(dx, dz, h, X, Z0):
     G = MLP([dz, h, h, dx], output="tanh", seed=1)
     D = MLP([dx, h, h, 1], output="linear", seed=2)
-    bufs = allocate(G, D, N, np.float32)
-    res, hz = np.zeros(N, np.float32), np.zeros(N, np.float32)
 
     def run():
-        z = Z0.copy()
-        search(G.spec(), D.spec(), X, z, STEPS, LR, 0.9, 0.999, 1e-8, LAM, 2.0, 1.0, True, bufs, res, hz)
+        search_rows(G, D, X, Z0.copy(), STEPS, LR, LAM, 2.0, 1.0, True)
     return run
 
 

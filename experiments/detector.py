@@ -11,8 +11,7 @@ import time
 import numpy as np
 
 from nn import MLP, Adam, GANTrainer
-from nn.blas import blas_threads, resolve
-from nn.latent_search import allocate, cross_entropy, search
+from nn.latent_search import cross_entropy, search_rows
 from nn.mlp import check_batch
 
 from .scaling import MinMaxToTanh
@@ -54,6 +53,9 @@ class GANAnomalyDetector:
         Passed to :func:`nn.get_objective` (e.g. ``{"generator_loss": "saturating"}``).
     chunk_rows : int
         Rows per compiled latent-search call (bounds memory).
+    n_threads : int or None
+        Threads for the latent search (rows are split into blocks; default all
+        cores).  Scores are reproducible for a given thread count.
     threshold_rows : int or None
         Score only this many (seeded, random) training rows for ``decision_scores_``
         and ``threshold_`` (None = all; MNIST uses 5,000 of its 54,000 rows).
@@ -71,7 +73,7 @@ class GANAnomalyDetector:
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, chunk_rows=4096, threshold_rows=None,
-                 progress=False):
+                 n_threads=None, progress=False):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
@@ -91,6 +93,7 @@ class GANAnomalyDetector:
         self.objective_options = objective_options
         self.chunk_rows = chunk_rows
         self.threshold_rows = threshold_rows
+        self.n_threads = n_threads
         self.progress = progress
 
     def get_params(self) -> dict:
@@ -152,17 +155,9 @@ class GANAnomalyDetector:
         N = Xs.shape[0]
         rng = np.random.default_rng([int(self.random_state), 7919])
         Z = rng.standard_normal((N, G.sizes[0])).astype(np.float32)
-        res, hz = np.zeros(N, np.float32), np.zeros(N, np.float32)
-        step = int(self.chunk_rows)
-        bufs = allocate(G, D, min(step, N), np.float32)
-        threads = resolve("auto", [G.sizes, D.sizes], min(step, N))
-        for a in range(0, N, step):
-            b = min(N, a + step)
-            z = np.ascontiguousarray(Z[a:b])
-            with blas_threads(threads):
-                search(G.spec(), D.spec(), np.ascontiguousarray(Xs[a:b]), z, int(self.latent_steps),
-                       float(self.latent_lr), 0.9, 0.999, 1e-8, float(self.lam), float(self.p), float(self.beta),
-                       ce_logit, bufs, res[a:b], hz[a:b])
+        res, hz = search_rows(G, D, np.ascontiguousarray(Xs, dtype=np.float32), Z, int(self.latent_steps),
+                              float(self.latent_lr), float(self.lam), float(self.p), float(self.beta), ce_logit,
+                              threads=self.n_threads, chunk_rows=int(self.chunk_rows))
         logits = D.forward(Xs)[:, 0].astype(np.float64)
         hx = np.array([cross_entropy(v, float(self.beta), ce_logit)[0] for v in logits])
         return res.astype(np.float64), hz.astype(np.float64), hx

@@ -12,5 +12,9 @@ FASTMATH = {"contract", "arcp", "nsz", "afn", "reassoc"}
 
 
 def kernel(fn):
-    """``@njit(cache=True)`` with the project's numeric options."""
-    return njit(cache=True, error_model="numpy", fastmath=FASTMATH)(fn)
+    """``@njit(cache=True, nogil=True)`` with the project's numeric options.
+
+    ``nogil`` lets independent compiled calls (blocks of rows in the latent
+    search) run on separate Python threads.
+    """
+    return njit(cache=True, nogil=True, error_model="numpy", fastmath=FASTMATH)(fn)

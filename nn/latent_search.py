@@ -109,6 +109,50 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
                 Z[i, j] -= st * mm / (np.sqrt(vv) * ib + ep)
 
 
+def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logit=True, threads=None,
+                chunk_rows=4096, betas=(0.9, 0.999), eps=1e-8):
+    """Run :func:`search` over all rows of X (float32/64, C-contiguous) with Z updated in place.
+
+    Rows are independent, so they are split into ``threads`` contiguous
+    blocks searched concurrently (the kernels release the GIL), each with
+    single-threaded BLAS: no synchronisation between cores during the 100s of
+    steps.  The split depends only on N and ``threads`` (default: all cores),
+    so results are reproducible for a given thread count.
+    Returns (residual, h_ce) per row.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .blas import blas_threads
+
+    N = X.shape[0]
+    if Z.shape[0] != N:
+        raise ValueError(f"Z has {Z.shape[0]} rows but X has {N}")
+    threads = max(1, min(int(threads or os.cpu_count() or 1), N))
+    res = np.zeros(N, X.dtype)
+    hz = np.zeros(N, X.dtype)
+    edges = np.linspace(0, N, threads + 1).astype(int)
+
+    def block(k):
+        a, b = edges[k], edges[k + 1]
+        step = max(1, min(int(chunk_rows), b - a))
+        bufs = allocate(G, D, step, X.dtype)
+        for s in range(a, b, step):
+            e = min(b, s + step)
+            z = np.ascontiguousarray(Z[s:e])
+            search(G.spec(), D.spec(), np.ascontiguousarray(X[s:e]), z, int(n_steps), float(lr), betas[0], betas[1],
+                   eps, float(lam), float(p), float(beta), bool(ce_logit), bufs, res[s:e], hz[s:e])
+            Z[s:e] = z
+
+    with blas_threads(1):
+        if threads == 1:
+            block(0)
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(block, range(threads)))
+    return res, hz
+
+
 def allocate(G, D, n_rows, dtype):
     """Buffers for :func:`search` on ``n_rows`` rows (G, D are :class:`nn.MLP`)."""
     dz, dx = int(G.sizes[0]), int(D.sizes[0])

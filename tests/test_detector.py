@@ -116,3 +116,17 @@ def test_cli_detect_small_run_resumes(tmp_path):
     assert [p.stat().st_mtime_ns for p in runs] == mtimes  # finished runs were skipped
     bad = subprocess.run(cmd[:6] + ["--gan", "vae", "--out", str(tmp_path)], capture_output=True, text=True)
     assert bad.returncode != 0 and "unknown GAN" in bad.stderr
+
+
+def test_threaded_latent_search_is_reproducible_and_matches_single_thread():
+    from nn.latent_search import search_rows
+    G = MLP([4, 16, 6], output="tanh", seed=1)
+    D = MLP([6, 16, 1], output="linear", seed=2)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (301, 6)).astype(np.float32)
+    Z0 = rng.standard_normal((301, 4)).astype(np.float32)
+    runs = [search_rows(G, D, X, Z0.copy(), 30, threads=t) for t in (2, 2, 1)]
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    np.testing.assert_allclose(runs[0][0], runs[2][0], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="rows"):
+        search_rows(G, D, X, Z0[:10].copy(), 1)
