@@ -107,3 +107,15 @@ def write_summary(records, out_dir, name, reading):
     png = figure(records, reading, f"GAN anomaly detection on {name} ({reading} reading of Eq. 24)",
                  out_dir / f"{name}_figure")
     return rows, tests, png
+
+
+def markdown_table(rows, reading) -> str:
+    """AUC and F1 (mean +- std) per dataset and GAN for one reading of Eq. 24, as Markdown."""
+    out = ["| dataset | GAN | runs | AUC | F1 (Eq. 21 threshold) | F1@k | best F1 | s/run |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r["reading"] != reading:
+            continue
+        out.append(f"| {r['dataset']} | {r['gan']} | {r['runs']} | {r['auc_mean']:.3f} ± {r['auc_std']:.3f} | "
+                   f"{r['f1_threshold_mean']:.3f} ± {r['f1_threshold_std']:.3f} | {r['f1_at_k_mean']:.3f} ± "
+                   f"{r['f1_at_k_std']:.3f} | {r['f1_best_mean']:.3f} | {r['seconds_per_run']:.1f} |")
+    return "\n".join(out)
