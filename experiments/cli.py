@@ -7,11 +7,6 @@ import time
 from pathlib import Path
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    from experiments.io import write_text_atomic
-    write_text_atomic(path, text)
-
-
 def cmd_verify(args) -> int:
     from theory.checks import ERROR, run_all
     from theory.report import format_table, to_json, to_markdown
@@ -20,10 +15,11 @@ def cmd_verify(args) -> int:
     results = run_all(progress=(lambda name: print(f"  checking {name} ...", file=sys.stderr)) if not args.quiet else None)
     print(format_table(results))
     print(f"\n{len(results)} checks in {time.perf_counter() - t0:.1f} s")
+    from nn.serialization import write_text_atomic
     if args.json:
-        _write_atomic(Path(args.json), to_json(results))
+        write_text_atomic(Path(args.json), to_json(results))
     if args.markdown:
-        _write_atomic(Path(args.markdown), to_markdown(results))
+        write_text_atomic(Path(args.markdown), to_markdown(results))
     # A "fails" verdict is a finding about the paper; only a crashed check is an error.
     return 1 if any(r.verdict == ERROR for r in results) else 0
 
