@@ -7,6 +7,7 @@ figure from the store alone.
 """
 from __future__ import annotations
 
+import os
 import platform
 import time
 from pathlib import Path
@@ -40,14 +41,17 @@ def dataset_key(dataset) -> str:
     return p.stem if p.suffix == ".mat" else str(dataset)
 
 
-def _split(dataset, protocol, seed, digit, data_dir, cache={}):
+_DATA_CACHE: dict = {}  # loaded datasets, reused across the runs of one process
+
+
+def _split(dataset, protocol, seed, digit, data_dir):
+    cache = _DATA_CACHE
     key = (str(dataset), str(data_dir))
     if dataset == "mnist":
         if key not in cache:
             cache[key] = datasets.load_mnist(data_dir)
         train, test = cache[key]
-        sp = mnist_one_digit_out(train, test, digit, seed)
-        return sp
+        return mnist_one_digit_out(train, test, digit, seed)
     if key not in cache:
         cache[key] = datasets.load(dataset, data_dir)
     X, y = cache[key]
@@ -93,12 +97,7 @@ def run_one(cfg: dict, data_dir=None) -> dict:
             "metrics": metrics, "roc_tpr_on_fpr_grid": roc,
             "timings": {"load_s": t_load, "fit_s": t_fit, "fit_train_s": det.timings_["train_s"],
                         "score_test_s": t_score, "total_s": time.perf_counter() - t0},
-            "version": nn.__version__, "machine": {"python": platform.python_version(), "cpus": _cpus()}}
-
-
-def _cpus():
-    import os
-    return os.cpu_count()
+            "version": nn.__version__, "machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
 
 
 def run_detection(dataset, gans=GANS, runs=10, out="results", protocol="one-class", digit=0, force=False,
