@@ -53,9 +53,10 @@ class GANAnomalyDetector:
         Passed to :func:`nn.get_objective` (e.g. ``{"generator_loss": "saturating"}``).
     chunk_rows : int
         Rows per compiled latent-search call (bounds memory).
-    n_threads : int or None
-        Threads for the latent search (rows are split into blocks; default all
-        cores).  Scores are reproducible for a given thread count.
+    n_threads : int
+        Row blocks searched concurrently in the latent search (default 1: one
+        block with multithreaded BLAS, the faster choice on 2 cores; see
+        :func:`nn.latent_search.search_rows`).  Scores are reproducible for a given value.
     threshold_rows : int or None
         Score only this many (seeded, random) training rows for ``decision_scores_``
         and ``threshold_`` (None = all; MNIST uses 5,000 of its 54,000 rows).
@@ -73,7 +74,7 @@ class GANAnomalyDetector:
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, chunk_rows=4096, threshold_rows=None,
-                 n_threads=None, progress=False):
+                 n_threads=1, progress=False):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
