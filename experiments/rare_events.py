@@ -141,16 +141,26 @@ def figure_rare(records, path_stem):
                 h = 1.96 * M.std(0, ddof=1) / np.sqrt(len(M)) if len(M) > 1 else 0 * m
                 axes[i, 0].plot(it, m, label=gan)
                 axes[i, 0].fill_between(it, m - h, m + h, alpha=0.2)
-            finals = [(p, np.mean([r["final_rare_mass"] for r in records if r["config"]["dim"] == dim
-                                   and r["config"]["gan"] == gan and r["config"]["p_rare"] == p])) for p in ps]
-            finals = [(p, v) for p, v in finals if np.isfinite(v)]
-            if finals:
-                axes[i, 1].plot(*zip(*finals), "o-", label=gan)
+            per_p = [[r["final_rare_mass"] for r in records if r["config"]["dim"] == dim
+                      and r["config"]["gan"] == gan and r["config"]["p_rare"] == p] for p in ps]
+            if len(ps) > 1:
+                pts = [(p, np.mean(v)) for p, v in zip(ps, per_p) if v]
+                if pts:
+                    axes[i, 1].plot(*zip(*pts), "o-", label=gan)
+            elif per_p[0]:
+                # One p: each GAN's final rare mass with its 95 % CI.
+                m, h = _ci(per_p[0])
+                axes[i, 1].errorbar([GANS.index(gan)], [m], yerr=[h], fmt="o", capsize=4, label=gan)
         axes[i, 0].axhline(p0, color="k", ls=":", label="real p")
         axes[i, 0].set(title=f"{dim}-D: rare-mode mass during training (p = {p0})", xlabel="iteration",
                        ylabel="generated rare mass")
-        axes[i, 1].plot(ps, ps, "k:", label="q = p")
-        axes[i, 1].set(title=f"{dim}-D: final rare mass vs p", xlabel="p (real)", ylabel="q_hat (generated)")
+        if len(ps) > 1:
+            axes[i, 1].plot(ps, ps, "k:", label="q = p")
+            axes[i, 1].set(title=f"{dim}-D: final rare mass vs p", xlabel="p (real)", ylabel="q_hat (generated)")
+        else:
+            axes[i, 1].axhline(ps[0], color="k", ls=":", label="real p")
+            axes[i, 1].set_xticks(range(len(GANS)), GANS)
+            axes[i, 1].set(title=f"{dim}-D: final rare mass (mean, 95% CI)", ylabel="q_hat (generated)")
         for a in axes[i]:
             a.legend(fontsize=8)
     fig.tight_layout()

@@ -41,7 +41,7 @@ def test_fig1_protocol_tiny(gan):
     assert rows[0]["seeds"] == 2 and rows[0]["N"] == 20
 
 
-def test_rare_mass_and_tiny_run():
+def test_rare_mass_and_tiny_run(tmp_path):
     X = np.r_[np.zeros((90, 1)), np.full((10, 1), 6.0)]
     assert rare_mass(X, 1) == pytest.approx(0.1)
     assert rare_mass(np.r_[np.zeros((3, 2)), RARE_MEAN[2][None]], 2) == pytest.approx(0.25)
@@ -53,6 +53,11 @@ def test_rare_mass_and_tiny_run():
         assert r["upsilon_mim_at_q_hat"] == pytest.approx(float(theory.upsilon_mim(0.1, q)))
     rows, tests = summarise_rare(recs)
     assert {r["gan"] for r in rows} == {"mim", "gan"} and tests[0]["n"] == 5
+    from experiments.rare_events import figure_rare
+    assert figure_rare(recs, tmp_path / "one_p").exists()
+    sweep = recs + [run_rare(rare_config("mim", 0.2, 1, 0, iters=100, eval_every=100, n_eval=1000, batch=64,
+                                         hidden=16))]
+    assert figure_rare(sweep, tmp_path / "sweep").exists()
 
 
 def test_reproduce_fig1_resumes(tmp_path):
