@@ -1,16 +1,16 @@
 """``mimgan train``: train one GAN on a synthetic set or an .npy array; save model, history and a plot."""
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
 import numpy as np
 
 from nn import MLP, Adam, GANTrainer
-from nn.serialization import write_bytes_atomic, write_text_atomic
+from nn.serialization import write_text_atomic
 
 from .datasets import gaussian, mixture
+from .plotting import save_figure
 from .scaling import MinMaxToTanh
 
 
@@ -82,7 +82,4 @@ def _plot(tr, X, back, desc, gan, path):
     ax[1].set(title=f"samples ({desc})")
     ax[1].legend()
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    return write_bytes_atomic(path, buf.getvalue())
+    return save_figure(fig, Path(path).with_suffix(""), dpi=100)
