@@ -163,6 +163,13 @@ class GANAnomalyDetector:
         hx = np.array([cross_entropy(v, float(self.beta), ce_logit)[0] for v in logits])
         return res.astype(np.float64), hz.astype(np.float64), hx
 
+    def _terms(self, Xs, ce):
+        """Eq. 23 and 25 term by term for already-scaled rows."""
+        res, hz, hx = self._search(Xs, ce == "logit")
+        J = (1 - self.lam) * res + self.lam * hz
+        return {"residual": res, "h_ce_generated": hz, "J": J, "h_ce_input": hx,
+                "score": (1 - self.eta) * J + self.eta * hx}
+
     def score_terms(self, X, ce_input=None) -> dict:
         """The pieces of Eq. 23 and 25 per row: residual, H_ce(D(G(z))), J, H_ce(D(x)), S."""
         self._check_fitted()
@@ -170,16 +177,10 @@ class GANAnomalyDetector:
         ce = self.ce_input if ce_input is None else ce_input
         if ce not in CE_INPUTS:
             raise ValueError(f"ce_input must be one of {CE_INPUTS}, got {ce!r}")
-        res, hz, hx = self._search(self.scaler_.transform(X).astype(np.float32), ce == "logit")
-        J = (1 - self.lam) * res + self.lam * hz
-        return {"residual": res, "h_ce_generated": hz, "J": J, "h_ce_input": hx,
-                "score": (1 - self.eta) * J + self.eta * hx}
+        return self._terms(self.scaler_.transform(X).astype(np.float32), ce)
 
     def _score_scaled(self, Xs, ce_input=None):
-        ce = self.ce_input if ce_input is None else ce_input
-        res, hz, hx = self._search(Xs, ce == "logit")
-        J = (1 - self.lam) * res + self.lam * hz
-        return (1 - self.eta) * J + self.eta * hx
+        return self._terms(Xs, self.ce_input if ce_input is None else ce_input)["score"]
 
     def decision_function(self, X, ce_input=None):
         """Anomaly score S of Eq. 25 per row (higher = more anomalous)."""
