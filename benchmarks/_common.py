@@ -1,6 +1,7 @@
 """Shared helpers for the benchmark scripts: a clean BLAS environment, peak GEMM, interleaved timing."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -46,6 +47,9 @@ def interleaved(fns: dict, steps: int, repeats: int, warmup: int = 3, gap: float
     used by numba, PyTorch's OpenMP) whose threads spin for a while after
     work; ``gap`` seconds of sleep before each block let them park, so no
     implementation is timed while another's threads still hold the cores.
+    The garbage collector is off inside timed blocks, as in :mod:`timeit`:
+    with numba and torch loaded, a full collection walks about a million
+    objects and lands on whichever contestant happened to allocate.
     """
     for f in fns.values():
         for _ in range(warmup):
@@ -54,10 +58,15 @@ def interleaved(fns: dict, steps: int, repeats: int, warmup: int = 3, gap: float
     for _ in range(repeats):
         for k, f in fns.items():
             time.sleep(gap)
-            t0 = time.perf_counter()
-            for _ in range(steps):
-                f()
-            times[k].append((time.perf_counter() - t0) / steps)
+            gc.collect()
+            gc.disable()
+            try:
+                t0 = time.perf_counter()
+                for _ in range(steps):
+                    f()
+                times[k].append((time.perf_counter() - t0) / steps)
+            finally:
+                gc.enable()
     return {k: float(np.median(v)) for k, v in times.items()}
 
 

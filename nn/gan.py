@@ -77,6 +77,7 @@ class GANTrainer:
         self.history = {"iteration": [], "d_loss": [], "g_loss": []}
         ss = np.random.SeedSequence(seed)
         self._rng_z, self._rng_idx, self._rng_gp, self._rng_sample = (np.random.default_rng(s) for s in ss.spawn(4))
+        self._zbufs = {}
         self._alloc()
 
     @property
@@ -101,17 +102,29 @@ class GANTrainer:
             self._gp = (z1, z1, z1, z1, z1, z1, z1, z1, z1, z1)
 
     def _draw(self, S, n_rows):
-        """Random inputs for S iterations (each n_critic batches)."""
+        """Random inputs for S iterations (each n_critic batches).
+
+        z is drawn in float64 (the stream every earlier result used) into a
+        reused buffer and cast into another: fresh arrays of this size come
+        from ``mmap`` and cost a page fault per 4 KiB on every step.  The
+        returned z is overwritten by the next draw of the same size.
+        """
         k = S * self.objective.n_critic
         B = self.batch_size
-        z = self._rng_z.standard_normal((k, B, self.latent_dim), dtype=np.float64).astype(self.G.dtype)
+        bufs = self._zbufs.get(k)
+        if bufs is None:
+            shape = (k, B, self.latent_dim)
+            bufs = self._zbufs[k] = (np.empty(shape, np.float64), np.empty(shape, self.G.dtype))
+        self._rng_z.standard_normal(out=bufs[0])
+        z = bufs[1]
+        np.copyto(z, bufs[0], casting="same_kind")
         idx = self._rng_idx.integers(0, n_rows, size=(k, B), dtype=np.int64)
         eps = self._rng_gp.random((k, B))
         return idx, z, eps
 
     def _run(self, X, S):
         idx, z, eps = self._draw(S, X.shape[0])
-        losses = np.zeros((S, 2))
+        losses = np.zeros((S, 4))
         o = self.objective
         with blas_threads(self.blas_threads):
             train_steps(self.G.spec(), self.D.spec(), self._gbuf, self._dbuf, o.code, o.options, o.n_critic, o.clip,
@@ -124,9 +137,10 @@ class GANTrainer:
             if bad.size:
                 raise NonFiniteLossError(f"{net} loss became non-finite ({losses[bad[0], col]}) at iteration "
                                          f"{start + bad[0] + 1}; lower the learning rate or check the data scale")
-        for net, m in (("discriminator", self.D), ("generator", self.G)):
-            if not np.all(np.isfinite(m.params)):
-                raise NonFiniteLossError(f"{net} parameters became non-finite by iteration {start + len(losses)}")
+        for net, col in (("discriminator", 2), ("generator", 3)):
+            bad = np.nonzero(~np.isfinite(losses[:, col]))[0]
+            if bad.size:
+                raise NonFiniteLossError(f"{net} parameters became non-finite at iteration {start + bad[0] + 1}")
 
     def prepare(self, X) -> np.ndarray:
         """Validate training data once (shape, NaN) and return it in the networks' dtype."""

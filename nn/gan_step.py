@@ -31,7 +31,9 @@ def _gather(X, idx, out):
 
 @kernel
 def d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx, z, eps_gp, gp):
-    """One discriminator update; returns its loss.  Leaves G's cache holding G(z)."""
+    """One discriminator update; returns (loss, 0.0 if D's parameters are finite else NaN).
+
+    Leaves G's cache holding G(z)."""
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork = gbuf
@@ -56,15 +58,17 @@ def d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx, z, eps_gp
         loss += penalty_and_grad(Dp, gpgrad, Ds, Da, Dw, Db, Dsl, xh, gp_lambda, c1, c2, c3, su, sa, sb, sc, sw)
         for i in range(Dg.shape[0]):
             Dg[i] += gpgrad[i]
-    apply_update(optD[0], optD[1], Dp, Dg, optD[2], optD[3], optD[4])
+    chk = apply_update(optD[0], optD[1], Dp, Dg, optD[2], optD[3], optD[4])
     if clip > 0.0:
         clip_inplace(Dp, clip)
-    return loss
+    return loss, chk
 
 
 @kernel
 def g_step(G, D, gbuf, dbuf, code, opt, optG, z):
-    """One generator update from the fake left in G's cache by the last D step."""
+    """One generator update from the fake left in G's cache by the last D step.
+
+    Returns (loss, 0.0 if G's parameters are finite else NaN)."""
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork = gbuf
@@ -81,18 +85,30 @@ def g_step(G, D, gbuf, dbuf, code, opt, optG, z):
     loss = dispatch.g_loss(code, logits, gl, opt)
     dfake = backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, fake, dcache, gl.reshape((B, 1)), dwork, False, True)
     backward(Gp, Gg, Gs, Ga, Gw, Gb, Gsl, z, gcache, dfake, gwork, True, False)
-    apply_update(optG[0], optG[1], Gp, Gg, optG[2], optG[3], optG[4])
-    return loss
+    chk = apply_update(optG[0], optG[1], Gp, Gg, optG[2], optG[3], optG[4])
+    return loss, chk
 
 
 @kernel
 def train_steps(G, D, gbuf, dbuf, code, opt, n_critic, clip, gp_lambda, optG, optD, X, idx, z, eps_gp, gp, losses):
-    """Run ``losses.shape[0]`` iterations; idx/z/eps_gp hold S * n_critic batches, row-major."""
+    """Run ``losses.shape[0]`` iterations; idx/z/eps_gp hold S * n_critic batches, row-major.
+
+    ``losses[s]`` = (D loss, G loss, D parameter check, G parameter check); a
+    check is NaN from the iteration on which that network's parameters first
+    became non-finite (the checks accumulate).
+    """
     S = losses.shape[0]
+    cd = 0.0
+    cg = 0.0
     for s in range(S):
         d = 0.0
         for k in range(n_critic):
             j = s * n_critic + k
-            d = d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx[j], z[j], eps_gp[j], gp)
+            d, c = d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx[j], z[j], eps_gp[j], gp)
+            cd += c
         losses[s, 0] = d
-        losses[s, 1] = g_step(G, D, gbuf, dbuf, code, opt, optG, z[s * n_critic + n_critic - 1])
+        g, c = g_step(G, D, gbuf, dbuf, code, opt, optG, z[s * n_critic + n_critic - 1])
+        cg += c
+        losses[s, 1] = g
+        losses[s, 2] = cd
+        losses[s, 3] = cg

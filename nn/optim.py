@@ -18,8 +18,16 @@ SGD_CODE, ADAM_CODE, RMSPROP_CODE = 0, 1, 2
 
 @kernel
 def apply_update(code, hyper, params, grads, s1, s2, t):
-    """One optimiser step in place; ``t`` is a 1-element int64 counter."""
+    """One optimiser step in place; ``t`` is a 1-element int64 counter.
+
+    Returns 0.0 when every updated parameter is finite, NaN otherwise.  The
+    count of non-finite values rides along the update loop (a vectorised
+    integer reduction; ``p - p`` would not do, as reassociation folds it to
+    0), which spares the trainer a separate pass over the parameters.
+    """
     t[0] += 1
+    nbad = 0
+    big = np.finfo(params.dtype).max
     lr = hyper[0]
     n = params.shape[0]
     if code == SGD_CODE:
@@ -27,11 +35,15 @@ def apply_update(code, hyper, params, grads, s1, s2, t):
         lr_ = params.dtype.type(lr)
         if hyper[1] == 0.0:
             for i in range(n):
-                params[i] -= lr_ * grads[i]
+                p = params[i] - lr_ * grads[i]
+                params[i] = p
+                nbad += not (abs(p) <= big)
         else:
             for i in range(n):
                 s1[i] = mom * s1[i] + grads[i]
-                params[i] -= lr_ * s1[i]
+                p = params[i] - lr_ * s1[i]
+                params[i] = p
+                nbad += not (abs(p) <= big)
     elif code == ADAM_CODE:
         b1, b2, eps = hyper[1], hyper[2], hyper[3]
         bc1 = 1.0 - b1 ** t[0]
@@ -47,7 +59,9 @@ def apply_update(code, hyper, params, grads, s1, s2, t):
             v = b2_ * s2[i] + c2 * g * g
             s1[i] = m
             s2[i] = v
-            params[i] -= step * m / (np.sqrt(v) * inv_sqrt_bc2 + eps_)
+            p = params[i] - step * m / (np.sqrt(v) * inv_sqrt_bc2 + eps_)
+            params[i] = p
+            nbad += not (abs(p) <= big)
     else:  # RMSProp
         rho = params.dtype.type(hyper[2])
         c = params.dtype.type(1.0 - hyper[2])
@@ -57,7 +71,10 @@ def apply_update(code, hyper, params, grads, s1, s2, t):
             g = grads[i]
             v = rho * s2[i] + c * g * g
             s2[i] = v
-            params[i] -= lr_ * g / (np.sqrt(v) + eps_)
+            p = params[i] - lr_ * g / (np.sqrt(v) + eps_)
+            params[i] = p
+            nbad += not (abs(p) <= big)
+    return 0.0 if nbad == 0 else np.nan
 
 
 @kernel

@@ -53,6 +53,22 @@ def test_optimisers_descend_a_quadratic(name):
     assert 0.5 * x @ A @ x < 0.05 * f0
 
 
+@pytest.mark.parametrize("name, kw", [("sgd", {}), ("sgd", {"momentum": 0.5}), ("adam", {}), ("rmsprop", {})])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_update_reports_non_finite_parameters(name, kw, dtype):
+    """The check fused into the update loop flags any inf/NaN parameter, wherever it sits."""
+    from nn.optim import apply_update
+    n = 1000
+    for bad_at, bad in [(None, 0.0), (0, np.inf), (517, -np.inf), (n - 1, np.nan)]:
+        opt = make_optimizer(name, lr=0.01, **kw).bind(np.zeros(n, dtype))
+        p = np.linspace(-1, 1, n).astype(dtype)
+        g = np.ones(n, dtype)
+        if bad_at is not None:
+            p[bad_at] = bad
+        chk = apply_update(opt.code, opt.hyper(), p, g, opt.s1, opt.s2, opt.t)
+        assert (chk == 0.0) if bad_at is None else np.isnan(chk)
+
+
 def test_optimizer_errors():
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer("lbfgs")
