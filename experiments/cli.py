@@ -48,9 +48,6 @@ def cmd_data(args) -> int:
 
 
 def cmd_detect(args) -> int:
-    from experiments.aggregate import write_summary
-    from experiments.detect import GANS, dataset_key, run_detection
-
     gans = [g.strip() for g in args.gan.split(",") if g.strip()]
     from nn.objectives import REGISTRY
     bad = [g for g in gans if g not in REGISTRY]
@@ -62,22 +59,33 @@ def cmd_detect(args) -> int:
     overrides = {"n_iter": args.n_iter, "hidden": args.hidden, "latent_dim": args.latent_dim,
                  "latent_steps": args.latent_steps, "batch_size": args.batch_size, "ce_input": args.ce_input}
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else None
-    for digit in digits:
-        recs = run_detection(args.dataset, gans, args.runs, args.out, args.protocol, digit or 0, args.force,
-                             not args.quiet, args.data_dir, seeds, **overrides)
-        name = dataset_key(args.dataset) + (f"_digit{digit}" if digit is not None else "")
-        reading = recs[0]["default_reading"]
-        rows, tests, png = write_summary(recs, args.out, name, reading)
-        print(f"\n{name}: {len(recs)} runs ({reading} reading of Eq. 24; figure {png})")
-        for r in rows:
-            if r["reading"] == reading:
-                print(f"  {r['gan']:8s} AUC {r['auc_mean']:.3f} +- {r['auc_std']:.3f}   "
-                      f"F1 {r['f1_threshold_mean']:.3f} +- {r['f1_threshold_std']:.3f}   "
-                      f"{r['seconds_per_run']:.1f} s/run")
-        for t in tests:
-            print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, "
-                  f"Wilcoxon p = {t['p_value']:.3g}")
+    executor = _executor(args)
+    try:
+        for digit in digits:
+            _detect_digit(args, gans, digit, seeds, overrides, executor)
+    finally:
+        executor.close()
     return 0
+
+
+def _detect_digit(args, gans, digit, seeds, overrides, executor):
+    from experiments.aggregate import write_summary
+    from experiments.detect import dataset_key, run_detection
+
+    recs = run_detection(args.dataset, gans, args.runs, args.out, args.protocol, digit or 0, args.force,
+                         not args.quiet, args.data_dir, seeds, executor, **overrides)
+    name = dataset_key(args.dataset) + (f"_digit{digit}" if digit is not None else "")
+    reading = recs[0]["default_reading"]
+    rows, tests, png = write_summary(recs, args.out, name, reading)
+    print(f"\n{name}: {len(recs)} runs ({reading} reading of Eq. 24; figure {png})")
+    for r in rows:
+        if r["reading"] == reading:
+            print(f"  {r['gan']:8s} AUC {r['auc_mean']:.3f} +- {r['auc_std']:.3f}   "
+                  f"F1 {r['f1_threshold_mean']:.3f} +- {r['f1_threshold_std']:.3f}   "
+                  f"{r['seconds_per_run']:.1f} s/run")
+    for t in tests:
+        print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, "
+              f"Wilcoxon p = {t['p_value']:.3g}")
 
 
 def cmd_train(args) -> int:
@@ -112,29 +120,73 @@ def _options(pairs):
     return out
 
 
+def _executor(args):
+    from experiments.executors import make_executor
+    return make_executor(args.executor, args.workers, args.scheduler)
+
+
+def _print_fig1(r):
+    print(f"fig1: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {r['figure']}")
+    for row in r["rows"]:
+        print(f"  {row['gan']:6s} N={row['N']:5d} final L {row['final_mean']:+.4f} +- {row['final_std']:.4f}"
+              f"  |L - L_eq| {row['final_distance_to_equilibrium_mean']:.4f}"
+              f"  settle {row['settle_iteration_mean']:.0f} it  last-100 std {row['std_last_100_mean']:.2e}")
+
+
+def _print_rare(r):
+    print(f"rare-events: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {r['figure']}")
+    for row in r["rows"]:
+        print(f"  {row['dim']}-D p={row['p_rare']:<5g} {row['gan']:6s} rare mass {row['rare_mass_mean']:.4f} "
+              f"+- {row['rare_mass_ci95']:.4f} (95% CI)  distance {row['distance_mean']:.3f}  "
+              f"Upsilon_MIM/KL at q_hat {row['upsilon_mim_at_mean_q']:.4f}/{row['upsilon_kl_at_mean_q']:.4f}")
+
+
 def cmd_reproduce(args) -> int:
     from experiments import reproduce as rp
 
     opts = _options(args.option)
-    targets = [args.target] if args.target != "all" else ["fig1", "rare-events"]
-    for target in targets:
-        if target == "fig1":
-            r = rp.reproduce_fig1(args.out, args.quick, args.seeds, args.force, not args.quiet, **opts)
-            print(f"fig1: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {r['figure']}")
-            for row in r["rows"]:
-                print(f"  {row['gan']:6s} N={row['N']:5d} final L {row['final_mean']:+.4f} +- {row['final_std']:.4f}"
-                      f"  |L - L_eq| {row['final_distance_to_equilibrium_mean']:.4f}"
-                      f"  settle {row['settle_iteration_mean']:.0f} it  last-100 std {row['std_last_100_mean']:.2e}")
-        else:
-            r = rp.reproduce_rare(args.out, args.quick, args.seeds, args.force, not args.quiet,
-                                  p_values=_floats(args.p_rare), dims=[int(d) for d in args.dims.split(",")], **opts)
-            print(f"rare-events: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; "
-                  f"figure {r['figure']}")
-            for row in r["rows"]:
-                print(f"  {row['dim']}-D p={row['p_rare']:<5g} {row['gan']:6s} rare mass {row['rare_mass_mean']:.4f} "
-                      f"+- {row['rare_mass_ci95']:.4f} (95% CI)  distance {row['distance_mean']:.3f}  "
-                      f"Upsilon_MIM/KL at q_hat {row['upsilon_mim_at_mean_q']:.4f}/{row['upsilon_kl_at_mean_q']:.4f}")
+    if opts and args.target not in ("fig1", "rare-events"):
+        raise ValueError("--option applies to a single experiment: use it with `reproduce fig1` or "
+                         "`reproduce rare-events`")
+    executor = _executor(args)
+    try:
+        if args.target == "fig1":
+            _print_fig1(rp.reproduce_fig1(args.out, args.quick, args.seeds, args.force, not args.quiet,
+                                          executor=executor, **opts))
+            return 0
+        if args.target == "rare-events":
+            _print_rare(rp.reproduce_rare(args.out, args.quick, args.seeds, args.force, not args.quiet,
+                                          p_values=_floats(args.p_rare), dims=[int(d) for d in args.dims.split(",")],
+                                          executor=executor, **opts))
+            return 0
+        stages = rp.STAGES if args.target == "all" else (args.target,)
+        res = rp.reproduce_all(args.out, args.quick, stages, args.force, not args.quiet, executor, args.data_dir,
+                               args.seeds)
+    finally:
+        executor.close()
+    log = res["log"]
+    print(f"reproduce ({log['mode']}): {log['wall_seconds'] / 60:.1f} min")
+    for name, st in log["stages"].items():
+        extra = f"; skipped: {', '.join(st['skipped'])}" if st.get("skipped") else ""
+        print(f"  {name:12s} {st['computed']} of {st['total']} runs computed in {st['seconds']:.1f} s{extra}")
+    print(f"report: {res['report']['markdown']} and {res['report']['html']}")
     return 0
+
+
+def cmd_report(args) -> int:
+    from experiments.report import build_report
+
+    res = build_report(args.dir)
+    print(f"report: {res['markdown']} and {res['html']} ({len(res['sections'])} sections)")
+    return 0
+
+
+def _add_executor_options(p, default="local"):
+    p.add_argument("--executor", default=default, choices=["serial", "local", "dask"],
+                   help=f"where runs execute: this process (serial), a local process pool (local) or a Dask "
+                        f"cluster (dask); default {default}")
+    p.add_argument("--workers", type=int, help="local pool size (default: one per core)")
+    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=int)
     t.add_argument("--ce-input", choices=["logit", "output"], help="reading of Eq. 24 used for the threshold")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    # Serial by default: each run then has both cores, and its recorded timings mean "one run on this machine".
+    _add_executor_options(t, default="serial")
     t.set_defaults(func=cmd_detect)
 
     tr = sub.add_parser("train", help="train one GAN; save model, loss history and a plot")
@@ -185,19 +239,27 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--quiet", action="store_true")
     tr.set_defaults(func=cmd_train)
 
-    rp = sub.add_parser("reproduce", help="reproduce the paper's experiments")
-    rp.add_argument("target", nargs="?", default="all", choices=["all", "fig1", "rare-events"])
-    rp.add_argument("--quick", action="store_true", help="few seeds, fewer iterations (minutes)")
+    rp = sub.add_parser("reproduce", help="reproduce the paper: theory checks, Figure 1, rare events, Figures 2-5")
+    rp.add_argument("target", nargs="?", default="all", choices=["all", "theory", "fig1", "rare-events", "detect"])
+    mode = rp.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="few seeds, fewer iterations (< 10 minutes on 2 cores)")
+    mode.add_argument("--full", action="store_true", help="the paper's scale (default): 10 seeds, every MNIST digit")
     rp.add_argument("--out", default="results")
-    rp.add_argument("--seeds", type=int, help="number of seeds (default 10, --quick 2-3)")
+    rp.add_argument("--seeds", type=int, help="number of seeds (default: the budget's)")
     rp.add_argument("--p-rare", help="comma-separated rare-mode probabilities for rare-events, e.g. 0.01,0.05,0.2")
     rp.add_argument("--dims", default="1,2", help="rare-events data dimensions")
     rp.add_argument("--force", action="store_true", help="recompute runs already in the store")
+    rp.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
     rp.add_argument("--option", action="append", metavar="KEY=VALUE",
                     help="override a protocol setting, e.g. phase2_iters=2000, batch=4000, hidden=64, "
                          "phase1_optimizer=sgd (fig1) or iters=5000, batch=128 (rare-events); repeatable")
     rp.add_argument("--quiet", action="store_true")
+    _add_executor_options(rp)
     rp.set_defaults(func=cmd_reproduce)
+
+    rep = sub.add_parser("report", help="rebuild report.md/report.html, tables and figures from a results folder")
+    rep.add_argument("dir", help="the --out folder of mimgan reproduce (or of mimgan detect)")
+    rep.set_defaults(func=cmd_report)
     return parser
 
 

@@ -7,6 +7,7 @@ figure from the store alone.
 """
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import time
@@ -101,22 +102,18 @@ def run_one(cfg: dict, data_dir=None) -> dict:
 
 
 def run_detection(dataset, gans=GANS, runs=10, out="results", protocol="one-class", digit=0, force=False,
-                  progress=True, data_dir=None, seeds=None, **overrides) -> list[dict]:
-    """Run every (GAN, seed) not yet in the store under ``out``; return all matching records."""
+                  progress=True, data_dir=None, seeds=None, executor=None, **overrides) -> list[dict]:
+    """Run every (GAN, seed) not yet in the store under ``out``; return all matching records.
+
+    ``executor`` (see :mod:`experiments.executors`) decides where runs execute;
+    default: one after another in this process.
+    """
+    from .executors import run_tasks
     store = ResultStore(out)
     seeds = list(range(runs)) if seeds is None else list(seeds)
     tasks = [run_config(dataset, g, s, protocol, digit, **overrides) for g in gans for s in seeds]
-    todo = [c for c in tasks if force or not store.has(run_id(c))]
-    bar = None
-    if progress and todo:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(todo), desc=f"detect {dataset_key(dataset)}", unit="run")
-    for cfg in todo:
-        rec = run_one(cfg, data_dir)
-        store.write(rec["id"], rec)
-        if bar is not None:
-            bar.set_postfix(gan=cfg["gan"], seed=cfg["seed"], auc=f"{rec['metrics'][rec['default_reading']]['auc']:.3f}")
-            bar.update(1)
-    if bar is not None:
-        bar.close()
-    return [store.read(run_id(c)) for c in tasks]
+    if not str(dataset).endswith(".mat"):
+        datasets.fetch(dataset, data_dir, progress=progress)  # once, here, not in every worker
+    records, _ = run_tasks(store, tasks, functools.partial(run_one, data_dir=data_dir), executor, force, progress,
+                           f"detect {dataset_key(dataset)}")
+    return records

@@ -30,6 +30,9 @@ def rare_config(gan, p_rare, dim, seed, **kw):
     cfg = {"experiment": "rare-events", "gan": gan, "p_rare": float(p_rare), "dim": int(dim), "seed": int(seed),
            **DEFAULTS}
     cfg.update({k: v for k, v in kw.items() if v is not None})
+    for key in ("iters", "eval_every", "n_eval", "batch"):
+        if int(cfg[key]) < 1:
+            raise ValueError(f"rare-events option {key} must be >= 1, got {cfg[key]}")
     return cfg
 
 
@@ -66,7 +69,7 @@ def run_rare(cfg) -> dict:
     its, mass, dist = [], [], []
 
     def evaluate(tr, it, *_):
-        if it % cfg["eval_every"]:
+        if it % cfg["eval_every"] and it != cfg["iters"]:  # the last iteration is always evaluated
             return
         fake = tr.sample(cfg["n_eval"]).astype(np.float64) * cfg["scale"]
         real = sample_mixture(cfg["n_eval"], p, dim, erng, cfg["rare_sigma"])

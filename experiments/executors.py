@@ -1,0 +1,204 @@
+"""Where independent runs execute: in this process, a local process pool, or a Dask cluster.
+
+Every sweep (Figure 1 seeds, rare events, Figures 2–5) is a list of run
+configurations and one module-level function ``fn(config) -> record``.
+:func:`run_tasks` sends the runs that the :class:`~experiments.store.ResultStore`
+does not hold yet to an executor and writes each record to the store *in
+this process, as soon as it arrives*.  Workers therefore need only the
+package and their data cache, never the output folder, and a run lost with
+a killed worker is simply recomputed: finished records are already on disk.
+
+Executors
+---------
+``serial``  the runs one after another in this process (BLAS left as it is).
+``local``   a process pool over the local cores (default: all).  Each worker
+            gets ``cores // workers`` BLAS threads so the machine is not
+            oversubscribed.
+``dask``    the same tasks on a ``dask.distributed`` cluster; the scheduler
+            re-runs the tasks of a worker that dies.
+
+A run's result depends only on its configuration and its BLAS thread count:
+``local`` and ``dask`` give bit-identical records for the same seeds when
+their workers have the same number of BLAS threads (one, by default, for
+Dask workers; see :func:`call_with_blas_threads`).
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from .store import ResultStore, run_id
+
+EXECUTORS = ("serial", "local", "dask")
+
+
+def call_with_blas_threads(fn, config, blas_threads):
+    """Run ``fn(config)`` with BLAS limited to ``blas_threads`` (None: unchanged); the task body of every pool."""
+    if blas_threads is None:
+        return fn(config)
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=int(blas_threads), user_api="blas"):
+        return fn(config)
+
+
+def _limit_worker_threads(n: int):
+    """Pool initializer: cap BLAS and numba threads before the worker imports anything heavy."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ[var] = str(n)
+
+
+class SerialExecutor:
+    """Runs tasks one after another in this process."""
+
+    name = "serial"
+    blas_threads = None
+
+    def submit_all(self, fn, configs):
+        for cfg in configs:
+            yield cfg, fn(cfg)
+
+    def describe(self) -> str:
+        return "serial (this process)"
+
+    def close(self):
+        pass
+
+
+class LocalExecutor:
+    """A pool of ``workers`` processes (default: one per core), each with ``cores // workers`` BLAS threads.
+
+    Processes start with ``spawn`` (a fork would copy the parent's OpenBLAS
+    and numba thread pools mid-flight).  The pool starts on first use.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        cores = os.cpu_count() or 1
+        self.workers = int(workers or cores)
+        if self.workers < 1:
+            raise ValueError(f"workers must be >= 1, got {workers}")
+        self.blas_threads = max(1, cores // self.workers)
+        self._pool = None
+
+    def _get_pool(self):
+        if self._pool is None:
+            import multiprocessing as mp
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
+                                             initializer=_limit_worker_threads, initargs=(self.blas_threads,))
+        return self._pool
+
+    def submit_all(self, fn, configs):
+        pool = self._get_pool()
+        futures = {pool.submit(call_with_blas_threads, fn, cfg, self.blas_threads): cfg for cfg in configs}
+        try:
+            for fut in as_completed(futures):
+                yield futures[fut], fut.result()
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+    def describe(self) -> str:
+        return f"local process pool ({self.workers} workers x {self.blas_threads} BLAS threads)"
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """Tasks on a ``dask.distributed`` cluster, given its scheduler address or a ready ``Client``.
+
+    Each task is submitted under the key ``<desc>-<run id>-<sweep token>``:
+    a fresh token per sweep, because the scheduler may still be releasing the
+    cancelled futures of an interrupted sweep under the old keys.  Worker failures
+    are the scheduler's business: it re-runs lost tasks up to its
+    ``distributed.scheduler.allowed-failures`` limit.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, client=None, blas_threads: int = 1):
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise RuntimeError("the dask executor needs dask.distributed: pip install 'mimgan[dask]'") from exc
+        if client is None and not scheduler:
+            raise ValueError("the dask executor needs --scheduler tcp://HOST:PORT (or a Client)")
+        self._own = client is None
+        self.client = client if client is not None else Client(scheduler, timeout="20s")
+        self.blas_threads = blas_threads
+        self.desc = "run"
+
+    def submit_all(self, fn, configs):
+        import uuid
+
+        from distributed import as_completed as dask_completed
+        token = uuid.uuid4().hex[:8]
+        futures = {}
+        for cfg in configs:
+            fut = self.client.submit(call_with_blas_threads, fn, cfg, self.blas_threads,
+                                     key=f"{self.desc}-{run_id(cfg)}-{token}")
+            futures[fut.key] = (fut, cfg)
+        try:
+            for fut in dask_completed([f for f, _ in futures.values()]):
+                yield futures[fut.key][1], fut.result()
+        finally:
+            for fut, _ in futures.values():
+                if not fut.done():
+                    fut.cancel()
+
+    def describe(self) -> str:
+        return f"dask cluster at {self.client.scheduler.address} ({len(self.client.scheduler_info()['workers'])} workers)"
+
+    def close(self):
+        if self._own:
+            self.client.close()
+
+
+def make_executor(name: str = "local", workers: int | None = None, scheduler: str | None = None):
+    """Build an executor by name: ``serial``, ``local`` (a process pool) or ``dask`` (needs ``scheduler``)."""
+    if name == "serial":
+        return SerialExecutor()
+    if name == "local":
+        return LocalExecutor(workers)
+    if name == "dask":
+        return DaskExecutor(scheduler)
+    raise ValueError(f"unknown executor {name!r}; choose from {', '.join(EXECUTORS)}")
+
+
+def run_tasks(store: ResultStore, configs, fn, executor=None, force=False, progress=True, desc="runs",
+              on_record=None):
+    """Run every configuration the store lacks (all of them with ``force``); return (records, n_computed).
+
+    Each record is written atomically the moment it arrives, so stopping the
+    sweep at any point keeps every finished run.  ``records`` follows the
+    order of ``configs``.  ``on_record(config, record)`` is called after each
+    write (progress displays, tests).
+    """
+    configs = list(configs)
+    ids = [run_id(c) for c in configs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("two runs of the sweep have the same configuration")
+    todo = [c for c, rid in zip(configs, ids) if force or not store.has(rid)]
+    executor = executor or SerialExecutor()
+    bar = None
+    if progress and todo:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(todo), desc=desc, unit="run")
+    if hasattr(executor, "desc"):
+        executor.desc = desc
+    try:
+        for cfg, rec in executor.submit_all(fn, todo):
+            rec["id"] = run_id(cfg)
+            store.write(rec["id"], rec)
+            if on_record is not None:
+                on_record(cfg, rec)
+            if bar is not None:
+                bar.set_postfix({k: cfg[k] for k in ("gan", "seed") if k in cfg})
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return [store.read(rid) for rid in ids], len(todo)

@@ -1,0 +1,119 @@
+"""``mimgan reproduce`` end to end on a tiny budget: every report section, resume without recomputation,
+an offline dataset skipped with its reason, and ``mimgan report`` redrawing from the store alone."""
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from experiments import reproduce as rp
+from experiments.cli import main
+from experiments.datasets import data_dir
+from experiments.datasets.registry import DATASETS
+from experiments.report import SECTIONS, build_report
+
+TINY = {
+    "fig1": {"seeds": 1, "batch": 200, "phase2_iters": 20},
+    "rare-events": {"seeds": 1, "iters": 40, "p_values": (0.1,), "dims": (1,)},
+    "detect": {
+        "cardio": {"seeds": 2, "n_iter": 40, "latent_steps": 10},
+        "mnist": {"seeds": 1, "digits": (0,), "n_iter": 10, "latent_steps": 3, "threshold_rows": 100},
+    },
+}
+
+
+@pytest.fixture()
+def tiny_budget(monkeypatch):
+    monkeypatch.setitem(rp.BUDGETS, "quick", TINY)
+
+
+@pytest.fixture()
+def offline_data(tmp_path, monkeypatch):
+    """A data folder with only cardio; MNIST's download address is a closed local port."""
+    root = tmp_path / "data"
+    (root / "odds").mkdir(parents=True)
+    shutil.copy(data_dir() / "odds" / "cardio.mat", root / "odds" / "cardio.mat")
+    files = [replace(f, url=f"http://127.0.0.1:1/{f.relpath}") for f in DATASETS["mnist"]["files"]]
+    monkeypatch.setitem(DATASETS, "mnist", {**DATASETS["mnist"], "files": files})
+    return root
+
+
+def _run_files(out: Path):
+    return {p: p.stat().st_mtime_ns for p in out.rglob("runs/*.json")}
+
+
+def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path, tiny_budget, offline_data,
+                                                                         capsys):
+    out = tmp_path / "r"
+    args = ["reproduce", "--quick", "--out", str(out), "--executor", "serial", "--data-dir", str(offline_data),
+            "--quiet"]
+    assert main(args) == 0
+    md = (out / "report.md").read_text()
+    html = (out / "report.html").read_text()
+    for section in SECTIONS:
+        assert f"## {section}" in md, section
+        assert f"<h2>{section}</h2>" in html, section
+    log = json.loads((out / "reproduce.json").read_text())
+    assert log["stages"]["fig1"]["computed"] == 12 and log["stages"]["rare-events"]["computed"] == 4
+    assert log["stages"]["detect"]["computed"] == 8  # cardio: 4 GANs x 2 seeds
+    assert "mnist" in log["stages"]["detect"]["skipped"]
+    assert "mnist: " in md.split("## Skipped parts")[1].split("##")[0]
+    assert "### cardio" in md and "PCA 0.965" in md
+    for fig in ("fig1/fig1.png", "rare-events/rare_events.png", "detect/cardio_figure.png"):
+        assert f"]({fig})" in md and (out / fig).stat().st_size > 1000
+
+    # A rerun finds every run in the store and computes nothing.
+    before = _run_files(out)
+    assert main(args) == 0
+    log = json.loads((out / "reproduce.json").read_text())
+    assert all(s["computed"] == 0 for s in log["stages"].values())
+    assert _run_files(out) == before
+
+    # Interrupted: remove two finished runs; only those two are recomputed.
+    lost = sorted((out / "detect" / "runs").glob("*.json"))[:2]
+    for p in lost:
+        p.unlink()
+    assert main(args) == 0
+    log = json.loads((out / "reproduce.json").read_text())
+    assert log["stages"]["detect"]["computed"] == 2
+    assert sum(s["computed"] for s in log["stages"].values()) == 2
+    capsys.readouterr()
+
+    # The report is rebuilt from the store alone: same tables, no run recomputed.
+    before = _run_files(out)
+    md = (out / "report.md").read_text()
+    for p in [out / "report.md", out / "report.html", out / "detect" / "cardio_figure.png"]:
+        p.unlink()
+    assert main(["report", str(out)]) == 0
+    assert _run_files(out) == before
+    assert (out / "report.md").read_text() == md
+    assert (out / "detect" / "cardio_figure.png").exists()
+
+
+def test_report_of_a_detect_folder_and_errors(tmp_path, capsys):
+    out = tmp_path / "d"
+    assert main(["detect", "--dataset", "cardio", "--gan", "mim,gan", "--runs", "2", "--n-iter", "30",
+                 "--latent-steps", "5", "--out", str(out), "--quiet"]) == 0
+    res = build_report(out)
+    md = res["markdown"].read_text()
+    assert "No `reproduce.json` here" in md and "### cardio" in md
+    assert "vs gan: too few paired seeds (2)" in md
+    assert main(["report", str(tmp_path / "missing")]) == 2
+    assert "no results folder" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="unknown stage"):
+        rp.reproduce_all(tmp_path / "x", stages=("figure9",))
+    assert main(["reproduce", "detect", "--option", "iters=5", "--out", str(tmp_path / "y")]) == 2
+
+
+def test_document_renders_the_same_blocks_to_markdown_and_escaped_html():
+    from experiments.document import Document
+    d = Document("T <1>").heading("A & B").para("use `x<y` and **bold**").table(["a|b", "c"], [[1, "<i>"]])
+    d.figure("f.png", "cap").bullets(["one"]).pre("x < 1")
+    md, html = d.to_markdown(), d.to_html()
+    assert "| a\\|b | c |" in md and "![cap](f.png)" in md and "```\nx < 1\n```" in md
+    assert "<code>x&lt;y</code>" in html and "<strong>bold</strong>" in html and "<td>&lt;i&gt;</td>" in html
+    assert "<h1>T &lt;1&gt;</h1>" in html and "<pre>x &lt; 1</pre>" in html
+    assert d.section_names() == ["A & B"]
+    with pytest.raises(ValueError, match="2 cells"):
+        d.table(["a"], [[1, 2]])
