@@ -267,6 +267,10 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        print(f"\nmimgan {args.command}: interrupted. Finished runs are kept in the results store; run the same "
+              "command again to compute only what is missing.", file=sys.stderr)
+        return 130
     except (ValueError, FileNotFoundError, RuntimeError) as exc:
         # Input and data problems get one clear line, not a traceback.
         print(f"mimgan {args.command}: error: {exc}", file=sys.stderr)

@@ -117,3 +117,11 @@ def test_document_renders_the_same_blocks_to_markdown_and_escaped_html():
     assert d.section_names() == ["A & B"]
     with pytest.raises(ValueError, match="2 cells"):
         d.table(["a"], [[1, 2]])
+
+
+def test_ctrl_c_is_a_clean_exit_that_says_how_to_resume(tmp_path, monkeypatch, capsys):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(rp, "reproduce_all", interrupted)
+    assert main(["reproduce", "--quick", "--out", str(tmp_path), "--executor", "serial"]) == 130
+    assert "run the same command again" in capsys.readouterr().err
