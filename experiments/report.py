@@ -229,6 +229,12 @@ def build_report(out) -> dict:
         doc.table(["stage", "runs computed / total", "wall time of the last invocation"],
                   [[name, f"{s.get('computed', 0)} / {s.get('total', 0)}", f"{s.get('seconds', 0):.1f} s"]
                    for name, s in stages.items()])
+    inv = log.get("invocations", [])
+    if len(inv) > 1:
+        doc.para(f"This folder was filled by {len(inv)} invocations (an interrupted run is resumed by rerunning the "
+                 f"same command), {sum(i['wall_seconds'] for i in inv) / 60:.1f} min of wall time in all:")
+        doc.table(["started", "mode", "runs computed", "wall time"],
+                  [[i["started"], i["mode"], i["computed"], f"{i['wall_seconds']:.1f} s"] for i in inv])
     compute = _compute_seconds(out)
     if compute:
         doc.para("Compute time stored with the records (sum over runs, all invocations): "

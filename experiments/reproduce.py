@@ -229,6 +229,11 @@ def reproduce_all(out, quick=True, stages=STAGES, force=False, progress=True, ex
     log = {"mode": mode, "budget": BUDGETS[mode], "seeds_override": seeds, "executor": executor.describe(),
            "command": " ".join(sys.argv), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "versions": versions(),
            "stages": {}}
+    previous = out / LOG
+    # Earlier invocations on the same folder (an interrupted run and its resumption) stay on record.
+    log["invocations"] = json.loads(previous.read_text()).get("invocations", []) if previous.exists() else []
+    log["invocations"].append({"started": log["started"], "mode": mode, "stages": list(stages), "computed": 0,
+                               "wall_seconds": 0.0})
     t_all = time.perf_counter()
     plan = " -> ".join(stages)
     if progress:
@@ -246,6 +251,8 @@ def reproduce_all(out, quick=True, stages=STAGES, force=False, progress=True, ex
             res = reproduce_detect(out, quick, seeds, force, progress, executor, data_dir)
         log["stages"][stage] = {k: res[k] for k in ("ids", "computed", "total", "seconds", "skipped") if k in res}
         log["wall_seconds"] = time.perf_counter() - t_all
+        log["invocations"][-1]["wall_seconds"] = log["wall_seconds"]
+        log["invocations"][-1]["computed"] += res["computed"]
         write_text_atomic(out / LOG, json.dumps(log, indent=1, default=str))
     result = {"log": log, "report": None}
     if report:

@@ -78,6 +78,8 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
     log = json.loads((out / "reproduce.json").read_text())
     assert log["stages"]["detect"]["computed"] == 2
     assert sum(s["computed"] for s in log["stages"].values()) == 2
+    assert [i["computed"] for i in log["invocations"]] == [25, 0, 2]  # theory 1 + fig1 12 + rare 4 + cardio 8
+    assert "filled by 3 invocations" in (out / "report.md").read_text()
     capsys.readouterr()
 
     # The report is rebuilt from the store alone: same tables, no run recomputed.
