@@ -148,6 +148,17 @@ def cmd_reproduce(args) -> int:
     if opts and args.target not in ("fig1", "rare-events"):
         raise ValueError("--option applies to a single experiment: use it with `reproduce fig1` or "
                          "`reproduce rare-events`")
+    datasets = [d.strip() for d in args.datasets.split(",")] if args.datasets else None
+    digits = [int(d) for d in args.mnist_digits.split(",")] if args.mnist_digits else None
+    if args.dry_run:
+        stages = rp.STAGES if args.target == "all" else (args.target,)
+        rows = rp.plan(args.out, args.quick, stages, args.seeds, args.force, datasets, digits)
+        print(f"plan ({'quick' if args.quick else 'full'}) for {args.out}:")
+        for r in rows:
+            print(f"  {r['stage']:22s} {r['runs']:5d} runs, {r['stored']:5d} stored, {r['to_compute']:5d} to compute")
+        print(f"  {'total':22s} {sum(r['runs'] for r in rows):5d} runs, {sum(r['stored'] for r in rows):5d} stored, "
+              f"{sum(r['to_compute'] for r in rows):5d} to compute")
+        return 0
     executor = _executor(args)
     try:
         if args.target == "fig1":
@@ -161,7 +172,7 @@ def cmd_reproduce(args) -> int:
             return 0
         stages = rp.STAGES if args.target == "all" else (args.target,)
         res = rp.reproduce_all(args.out, args.quick, stages, args.force, not args.quiet, executor, args.data_dir,
-                               args.seeds)
+                               args.seeds, datasets=datasets, mnist_digits=digits)
     finally:
         executor.close()
     log = res["log"]
@@ -249,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--p-rare", help="comma-separated rare-mode probabilities for rare-events, e.g. 0.01,0.05,0.2")
     rp.add_argument("--dims", default="1,2", help="rare-events data dimensions")
     rp.add_argument("--force", action="store_true", help="recompute runs already in the store")
+    rp.add_argument("--datasets", help="detection datasets to run, e.g. cardio,musk (default: all four)")
+    rp.add_argument("--mnist-digits", help="held-out MNIST digits, e.g. 0,3 (default: 0 with --quick, 0-9 with --full)")
+    rp.add_argument("--dry-run", action="store_true", help="print the runs of each stage and how many are stored; "
+                                                           "run nothing")
     rp.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
     rp.add_argument("--option", action="append", metavar="KEY=VALUE",
                     help="override a protocol setting, e.g. phase2_iters=2000, batch=4000, hidden=64, "

@@ -82,19 +82,25 @@ def reproduce_theory(out, force=False, progress=True) -> dict:
 
 
 # ----------------------------------------------------------------- Figure 1
-def reproduce_fig1(out, quick=False, seeds=None, force=False, progress=True, gans=None, Ns=(500, 1000, 1500),
-                   executor=None, **kw):
-    from .dynamics import DEFAULTS, GANS, fig1_config, run_fig1
+def fig1_configs(quick=False, seeds=None, gans=None, Ns=(500, 1000, 1500), **kw) -> list[dict]:
+    """Every Figure 1 run of a budget (``kw`` overrides protocol settings, see ``dynamics.DEFAULTS``)."""
+    from .dynamics import DEFAULTS, GANS, fig1_config
     unknown = set(kw) - set(DEFAULTS)
     if unknown:
         raise ValueError(f"unknown fig1 option(s) {sorted(unknown)}; valid: {sorted(DEFAULTS)}")
-    t0 = time.perf_counter()
     opts = _budget(quick, "fig1")
     n_seeds = seeds or opts.pop("seeds")
     opts.pop("seeds", None)
     opts.update({k: v for k, v in kw.items() if v is not None})
+    return [fig1_config(g, n, s, **opts) for g in (gans or GANS) for n in Ns for s in range(n_seeds)]
+
+
+def reproduce_fig1(out, quick=False, seeds=None, force=False, progress=True, gans=None, Ns=(500, 1000, 1500),
+                   executor=None, **kw):
+    from .dynamics import run_fig1
+    t0 = time.perf_counter()
+    configs = fig1_configs(quick, seeds, gans, Ns, **kw)
     store = ResultStore(Path(out) / "fig1")
-    configs = [fig1_config(g, n, s, **opts) for g in (gans or GANS) for n in Ns for s in range(n_seeds)]
     records, computed = run_tasks(store, configs, run_fig1, executor, force, progress, "fig1")
     summary = summarise_fig1_stage(out, records)
     return {**summary, "ids": [r["id"] for r in records], "computed": computed, "total": len(configs),
@@ -112,21 +118,26 @@ def summarise_fig1_stage(out, records) -> dict:
 
 
 # ----------------------------------------------------------------- rare events
-def reproduce_rare(out, quick=False, seeds=None, force=False, progress=True, gans=None, p_values=None, dims=None,
-                   executor=None, **kw):
-    from .rare_events import DEFAULTS, GANS, rare_config, run_rare
+def rare_configs(quick=False, seeds=None, gans=None, p_values=None, dims=None, **kw) -> list[dict]:
+    """Every rare-event run of a budget (``kw`` overrides settings, see ``rare_events.DEFAULTS``)."""
+    from .rare_events import DEFAULTS, GANS, rare_config
     unknown = set(kw) - set(DEFAULTS)
     if unknown:
         raise ValueError(f"unknown rare-events option(s) {sorted(unknown)}; valid: {sorted(DEFAULTS)}")
-    t0 = time.perf_counter()
     opts = _budget(quick, "rare-events")
     n_seeds = seeds or opts["seeds"]
     ps = tuple(p_values or opts["p_values"])
     ds = tuple(dims or opts["dims"])
     extra = {"iters": opts["iters"], **{k: v for k, v in kw.items() if v is not None}}
+    return [rare_config(g, p, d, s, **extra) for d in ds for p in ps for g in (gans or GANS) for s in range(n_seeds)]
+
+
+def reproduce_rare(out, quick=False, seeds=None, force=False, progress=True, gans=None, p_values=None, dims=None,
+                   executor=None, **kw):
+    from .rare_events import run_rare
+    t0 = time.perf_counter()
+    configs = rare_configs(quick, seeds, gans, p_values, dims, **kw)
     store = ResultStore(Path(out) / "rare-events")
-    configs = [rare_config(g, p, d, s, **extra) for d in ds for p in ps for g in (gans or GANS)
-               for s in range(n_seeds)]
     records, computed = run_tasks(store, configs, run_rare, executor, force, progress, "rare-events")
     summary = summarise_rare_stage(out, records)
     return {**summary, "ids": [r["id"] for r in records], "computed": computed, "total": len(configs),
@@ -144,10 +155,19 @@ def summarise_rare_stage(out, records) -> dict:
 
 
 # ----------------------------------------------------------------- Figures 2-5
-def detection_groups(quick=False, seeds=None, datasets=None) -> list[dict]:
-    """The detection sweeps of a budget: one group per dataset (and MNIST digit) with its run configs."""
+def detection_groups(quick=False, seeds=None, datasets=None, mnist_digits=None) -> list[dict]:
+    """The detection sweeps of a budget: one group per dataset (and MNIST digit) with its run configs.
+
+    ``datasets`` restricts the datasets, ``mnist_digits`` the held-out digits (default: the budget's).
+    """
     from .detect import GANS, run_config
     budget = _budget(quick, "detect")
+    unknown = sorted(set(datasets or ()) - set(budget))
+    if unknown:
+        raise ValueError(f"unknown detection dataset(s) {unknown}; this budget has {sorted(budget)}")
+    bad = [d for d in (mnist_digits or ()) if d not in range(10)]
+    if bad:
+        raise ValueError(f"MNIST digits are 0-9, got {bad}")
     groups = []
     for name, opts in budget.items():
         if datasets is not None and name not in datasets:
@@ -155,6 +175,8 @@ def detection_groups(quick=False, seeds=None, datasets=None) -> list[dict]:
         n_seeds = seeds or opts.pop("seeds")
         opts.pop("seeds", None)
         digits = opts.pop("digits", (None,))
+        if name == "mnist" and mnist_digits is not None:
+            digits = tuple(mnist_digits)
         for digit in digits:
             cfgs = [run_config(name, g, s, "one-class", digit or 0, **opts) for g in GANS for s in range(n_seeds)]
             label = name + (f"_digit{digit}" if digit is not None else "")
@@ -163,14 +185,14 @@ def detection_groups(quick=False, seeds=None, datasets=None) -> list[dict]:
 
 
 def reproduce_detect(out, quick=False, seeds=None, force=False, progress=True, executor=None, data_dir=None,
-                     datasets=None) -> dict:
+                     datasets=None, mnist_digits=None) -> dict:
     """Figures 2–5 for every dataset of the budget; a dataset that cannot be fetched is skipped, with the reason."""
     from . import datasets as ds
     from .detect import run_one
     t0 = time.perf_counter()
     root = Path(out) / "detect"
     store = ResultStore(root)
-    groups = detection_groups(quick, seeds, datasets)
+    groups = detection_groups(quick, seeds, datasets, mnist_digits)
     fn = functools.partial(run_one, data_dir=data_dir)
     ids, skipped, computed, total = {}, {}, 0, 0
     for grp in groups:
@@ -199,6 +221,31 @@ def summarise_detect_group(root, records, label):
 
 
 # ----------------------------------------------------------------- everything
+def plan(out, quick=True, stages=STAGES, seeds=None, force=False, datasets=None, mnist_digits=None) -> list[dict]:
+    """What a reproduction would run, without running it: per stage (and detection group), the runs in
+    its budget and how many the store under ``out`` already holds."""
+    import nn
+    out = Path(out)
+    rows = []
+
+    def row(name, root, configs):
+        store = ResultStore(root)
+        done = 0 if force else sum(store.has(run_id(c)) for c in configs)
+        rows.append({"stage": name, "runs": len(configs), "stored": done, "to_compute": len(configs) - done})
+
+    for stage in stages:
+        if stage == "theory":
+            row("theory", out / "theory", [{"stage": "theory", "version": nn.__version__}])
+        elif stage == "fig1":
+            row("fig1", out / "fig1", fig1_configs(quick, seeds))
+        elif stage == "rare-events":
+            row("rare-events", out / "rare-events", rare_configs(quick, seeds))
+        else:
+            for grp in detection_groups(quick, seeds, datasets, mnist_digits):
+                row(f"detect {grp['label']}", out / "detect", grp["configs"])
+    return rows
+
+
 def versions() -> dict:
     import importlib.metadata as md
     out = {"python": platform.python_version(), "platform": platform.platform()}
@@ -212,7 +259,7 @@ def versions() -> dict:
 
 
 def reproduce_all(out, quick=True, stages=STAGES, force=False, progress=True, executor=None, data_dir=None,
-                  seeds=None, report=True) -> dict:
+                  seeds=None, report=True, datasets=None, mnist_digits=None) -> dict:
     """Run the stages in order, log the plan to ``OUT/reproduce.json`` after each, then write the report.
 
     The log is rewritten after every stage, so an interrupted reproduction
@@ -226,7 +273,8 @@ def reproduce_all(out, quick=True, stages=STAGES, force=False, progress=True, ex
     out.mkdir(parents=True, exist_ok=True)
     executor = executor or SerialExecutor()
     mode = "quick" if quick else "full"
-    log = {"mode": mode, "budget": BUDGETS[mode], "seeds_override": seeds, "executor": executor.describe(),
+    log = {"mode": mode, "budget": BUDGETS[mode], "seeds_override": seeds, "datasets": datasets,
+           "mnist_digits": mnist_digits, "executor": executor.describe(),
            "command": " ".join(sys.argv), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "versions": versions(),
            "stages": {}}
     previous = out / LOG
@@ -248,7 +296,7 @@ def reproduce_all(out, quick=True, stages=STAGES, force=False, progress=True, ex
         elif stage == "rare-events":
             res = reproduce_rare(out, quick, seeds, force, progress, executor=executor)
         else:
-            res = reproduce_detect(out, quick, seeds, force, progress, executor, data_dir)
+            res = reproduce_detect(out, quick, seeds, force, progress, executor, data_dir, datasets, mnist_digits)
         log["stages"][stage] = {k: res[k] for k in ("ids", "computed", "total", "seconds", "skipped") if k in res}
         log["wall_seconds"] = time.perf_counter() - t_all
         log["invocations"][-1]["wall_seconds"] = log["wall_seconds"]

@@ -63,6 +63,13 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
     for fig in ("fig1/fig1.png", "rare-events/rare_events.png", "detect/cardio_figure.png"):
         assert f"]({fig})" in md and (out / fig).stat().st_size > 1000
 
+    # The plan sees every stored run; MNIST is in the budget but skipped (offline).
+    capsys.readouterr()
+    assert main(args + ["--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    assert "detect cardio" in printed and "8 stored,     0 to compute" in printed
+    assert "detect mnist_digit0        4 runs,     0 stored,     4 to compute" in printed
+
     # A rerun finds every run in the store and computes nothing.
     before = _run_files(out)
     assert main(args) == 0
@@ -106,6 +113,13 @@ def test_report_of_a_detect_folder_and_errors(tmp_path, capsys):
     with pytest.raises(ValueError, match="unknown stage"):
         rp.reproduce_all(tmp_path / "x", stages=("figure9",))
     assert main(["reproduce", "detect", "--option", "iters=5", "--out", str(tmp_path / "y")]) == 2
+    groups = rp.detection_groups(quick=False, datasets=["mnist"], mnist_digits=[3, 5])
+    assert [g["label"] for g in groups] == ["mnist_digit3", "mnist_digit5"]
+    assert {c["digit"] for c in groups[1]["configs"]} == {5} and len(groups[1]["configs"]) == 40
+    with pytest.raises(ValueError, match="unknown detection dataset"):
+        rp.detection_groups(datasets=["cifar"])
+    with pytest.raises(ValueError, match="digits are 0-9"):
+        rp.detection_groups(mnist_digits=[10])
 
 
 def test_document_renders_the_same_blocks_to_markdown_and_escaped_html():
