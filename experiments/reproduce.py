@@ -201,7 +201,8 @@ def reproduce_detect(out, quick=False, seeds=None, force=False, progress=True, e
             continue
         try:
             ds.fetch(name, data_dir, progress=progress)
-        except ds.DatasetUnavailableError as exc:
+        except (ds.DatasetUnavailableError, ValueError, OSError) as exc:
+            # Offline, or a corrupt file in the cache: the rest of the paper still runs; the report says why.
             skipped[name] = str(exc)
             if progress:
                 print(f"  detect: skipping {name}: {exc}", file=sys.stderr)
