@@ -215,10 +215,15 @@ def build_report(out) -> dict:
     doc.bullets([f"{k}: {v}" for k, v in skipped.items()]) if skipped else doc.para("None.")
     doc.heading(SECTIONS[8])
     if log_path.exists():
-        doc.para("Budget of this mode (settings not listed are the defaults documented in the README; every "
-                 "run's full configuration is in its JSON record):")
-        doc.pre(json.dumps({"mode": log["mode"], "budget": log["budget"], "seeds_override": log.get("seeds_override")},
+        from .detect import PRESETS
+        from .dynamics import DEFAULTS as FIG1_DEFAULTS
+        from .rare_events import DEFAULTS as RARE_DEFAULTS
+        doc.para("Budget of this mode, then the defaults it overrides (every run's full configuration is also "
+                 "in its JSON record, whose file name is the hash of that configuration):")
+        doc.pre(json.dumps({k: log.get(k) for k in ("mode", "budget", "seeds_override", "datasets", "mnist_digits")},
                            indent=1))
+        doc.pre(json.dumps({"fig1 defaults": FIG1_DEFAULTS, "rare-events defaults": RARE_DEFAULTS,
+                            "detector presets": PRESETS}, indent=1))
     else:
         doc.para("See each run's JSON record.")
     doc.heading(SECTIONS[9])
