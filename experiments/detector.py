@@ -51,12 +51,14 @@ class GANAnomalyDetector:
         Seeds the networks, training and the latent initialisation.
     objective_options : dict, optional
         Passed to :func:`nn.get_objective` (e.g. ``{"generator_loss": "saturating"}``).
-    chunk_rows : int
-        Rows per compiled latent-search call (bounds memory).
-    n_threads : int
-        Row blocks searched concurrently in the latent search (default 1: one
-        block with multithreaded BLAS, the faster choice on 2 cores; see
-        :func:`nn.latent_search.search_rows`).  Scores are reproducible for a given value.
+    block_rows : int
+        The latent search cuts the rows into blocks of about this many (one
+        compiled call each; bounds memory).  Scores depend on this cut, never
+        on ``n_threads``.
+    n_threads : int or None
+        Blocks searched at once, each on its own core with one BLAS thread
+        (default: the process's BLAS thread budget; see
+        :func:`nn.latent_search.search_rows`).
     threshold_rows : int or None
         Score only this many (seeded, random) training rows for ``decision_scores_``
         and ``threshold_`` (None = all; MNIST uses 5,000 of its 54,000 rows).
@@ -73,8 +75,8 @@ class GANAnomalyDetector:
 
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
-                 contamination=0.1, random_state=0, objective_options=None, chunk_rows=4096, threshold_rows=None,
-                 n_threads=1, progress=False):
+                 contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
+                 n_threads=None, progress=False):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
@@ -92,7 +94,7 @@ class GANAnomalyDetector:
         self.contamination = contamination
         self.random_state = random_state
         self.objective_options = objective_options
-        self.chunk_rows = chunk_rows
+        self.block_rows = block_rows
         self.threshold_rows = threshold_rows
         self.n_threads = n_threads
         self.progress = progress
@@ -111,7 +113,7 @@ class GANAnomalyDetector:
                 raise ValueError(f"{name} must be in (0, 1) (Eq. 23/25), got {v}")
         if not self.p >= 1:
             raise ValueError(f"p-norm order must be >= 1, got {self.p}")
-        for name in ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "latent_steps", "chunk_rows"):
+        for name in ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "latent_steps", "block_rows"):
             v = getattr(self, name)
             if int(v) != v or v < (0 if name in ("n_iter", "latent_steps") else 1):
                 raise ValueError(f"{name} must be a positive integer, got {v!r}")
@@ -158,7 +160,7 @@ class GANAnomalyDetector:
         Z = rng.standard_normal((N, G.sizes[0])).astype(np.float32)
         res, hz = search_rows(G, D, np.ascontiguousarray(Xs, dtype=np.float32), Z, int(self.latent_steps),
                               float(self.latent_lr), float(self.lam), float(self.p), float(self.beta), ce_logit,
-                              threads=self.n_threads, chunk_rows=int(self.chunk_rows))
+                              threads=self.n_threads, block_rows=int(self.block_rows))
         logits = D.forward(Xs)[:, 0].astype(np.float64)
         hx = np.array([cross_entropy(v, float(self.beta), ce_logit)[0] for v in logits])
         return res.astype(np.float64), hz.astype(np.float64), hx

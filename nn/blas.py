@@ -21,9 +21,25 @@ _controller = None
 def _get_controller():
     global _controller
     if _controller is None:
+        # numba's np.dot calls SciPy's OpenBLAS, a different library from NumPy's.  threadpoolctl only
+        # sees libraries already loaded, so load SciPy's first: otherwise a controller made before the
+        # first compiled product would limit NumPy's BLAS and leave the one that matters untouched.
+        import scipy.linalg.cython_blas  # noqa: F401
         from threadpoolctl import ThreadpoolController
         _controller = ThreadpoolController()
     return _controller
+
+
+def budget() -> int:
+    """BLAS threads this process may use now: the smallest current setting of its BLAS libraries
+    (all cores by default; less under ``threadpoolctl`` limits or in a pool worker)."""
+    libs = _get_controller().select(user_api="blas").lib_controllers
+    return max(1, min((lib.num_threads for lib in libs), default=1))
+
+
+def controlled_libraries() -> list[str]:
+    """File names of the BLAS libraries :func:`blas_threads` limits (for diagnostics and tests)."""
+    return [lib.filepath.rsplit("/", 1)[-1] for lib in _get_controller().select(user_api="blas").lib_controllers]
 
 
 def largest_product(sizes_list, rows: int) -> int:

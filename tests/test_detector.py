@@ -118,15 +118,38 @@ def test_cli_detect_small_run_resumes(tmp_path):
     assert bad.returncode != 0 and "unknown GAN" in bad.stderr
 
 
-def test_threaded_latent_search_is_reproducible_and_matches_single_thread():
+def test_latent_search_gives_the_same_bits_for_every_thread_count():
+    """The row cut depends on N and block_rows only, so threads change speed, never results."""
     from nn.latent_search import search_rows
     G = MLP([4, 16, 6], output="tanh", seed=1)
     D = MLP([6, 16, 1], output="linear", seed=2)
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (301, 6)).astype(np.float32)
     Z0 = rng.standard_normal((301, 4)).astype(np.float32)
-    runs = [search_rows(G, D, X, Z0.copy(), 30, threads=t) for t in (2, 2, 1)]
-    np.testing.assert_array_equal(runs[0][0], runs[1][0])
-    np.testing.assert_allclose(runs[0][0], runs[2][0], rtol=1e-5, atol=1e-6)
+    runs = [(search_rows(G, D, X, Z, 30, threads=t, block_rows=64), Z) for t in (1, 2, 3, None)
+            for Z in [Z0.copy()]]
+    for (res, hz), Z in runs[1:]:
+        np.testing.assert_array_equal(res, runs[0][0][0])
+        np.testing.assert_array_equal(hz, runs[0][0][1])
+        np.testing.assert_array_equal(Z, runs[0][1])
+    assert not np.array_equal(runs[0][1], Z0)  # the search moved z
+    # A different cut may round differently, but only at float32 precision.
+    other, _ = search_rows(G, D, X, Z0.copy(), 30, block_rows=1000)
+    np.testing.assert_allclose(other, runs[0][0][0], rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="rows"):
         search_rows(G, D, X, Z0[:10].copy(), 1)
+    with pytest.raises(ValueError, match="threads must be >= 1"):
+        search_rows(G, D, X, Z0.copy(), 1, threads=0)
+    with pytest.raises(ValueError, match="block_rows"):
+        search_rows(G, D, X, Z0.copy(), 1, block_rows=0)
+
+
+def test_blas_limits_reach_the_library_numba_calls():
+    """numba's np.dot calls SciPy's OpenBLAS; the thread limits must control it, not only NumPy's."""
+    from nn.blas import blas_threads, budget, controlled_libraries
+    import scipy.linalg.cython_blas  # noqa: F401  (the BLAS numba binds to)
+    from threadpoolctl import ThreadpoolController
+    every = {lib.filepath.rsplit("/", 1)[-1] for lib in ThreadpoolController().select(user_api="blas").lib_controllers}
+    assert set(controlled_libraries()) == every
+    with blas_threads(1):
+        assert budget() == 1
