@@ -212,6 +212,16 @@ def build_report(out) -> dict:
     skipped = {**stages.get("detect", {}).get("skipped", {})}
     skipped.update({s: "not requested" for s in ("theory", "fig1", "rare-events", "detect")
                     if log_path.exists() and s not in stages})
+    if "detect" in stages:
+        budget = log.get("budget", {}).get("detect", {})
+        for name in budget:
+            if log.get("datasets") and name not in log["datasets"]:
+                skipped[name] = "not requested (--datasets)"
+        left = sorted(set(budget.get("mnist", {}).get("digits", ())) - set(log.get("mnist_digits") or ()))
+        if log.get("mnist_digits") is not None and left and "mnist" not in skipped:
+            skipped["mnist digits " + ",".join(map(str, left))] = (
+                f"not requested (--mnist-digits {','.join(map(str, log['mnist_digits']))}; the {log['mode']} "
+                "budget has them)")
     doc.bullets([f"{k}: {v}" for k, v in skipped.items()]) if skipped else doc.para("None.")
     doc.heading(SECTIONS[8])
     if log_path.exists():

@@ -99,6 +99,10 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
     assert (out / "report.md").read_text() == md
     assert (out / "detect" / "cardio_figure.png").exists()
 
+    # Restricting the datasets is recorded, and the report says what was left out.
+    assert main(args + ["--datasets", "cardio"]) == 0
+    assert "- mnist: not requested (--datasets)" in (out / "report.md").read_text()
+
 
 def test_report_of_a_detect_folder_and_errors(tmp_path, capsys):
     out = tmp_path / "d"
