@@ -67,12 +67,20 @@ def _theory(doc, out, stage):
                      + (f" ({e['note']})" if e.get("note") else "") for e in errs])
 
 
-def _fig1(doc, out, stage):
-    from .reproduce import summarise_fig1_stage
-    doc.heading(SECTIONS[3])
-    recs = _records(out / "fig1", stage.get("ids") if stage else None)
+def _stage_records(doc, title, root, stage):
+    """Start a section; its stored records, or None after saying it was not run."""
+    doc.heading(title)
+    recs = _records(root, stage.get("ids") if stage else None)
     if not recs:
         doc.para("Not run.")
+        return None
+    return recs
+
+
+def _fig1(doc, out, stage):
+    from .reproduce import summarise_fig1_stage
+    recs = _stage_records(doc, SECTIONS[3], out / "fig1", stage)
+    if recs is None:
         return
     s = summarise_fig1_stage(out, recs)
     doc.para("Phase 1 trains each GAN; phase 2 fixes D and trains G alone with SGD, recording the generator "
@@ -86,10 +94,8 @@ def _fig1(doc, out, stage):
 
 def _rare(doc, out, stage):
     from .reproduce import summarise_rare_stage
-    doc.heading(SECTIONS[4])
-    recs = _records(out / "rare-events", stage.get("ids") if stage else None)
-    if not recs:
-        doc.para("Not run.")
+    recs = _stage_records(doc, SECTIONS[4], out / "rare-events", stage)
+    if recs is None:
         return
     s = summarise_rare_stage(out, recs)
     doc.para("Each GAN learns a mixture with a rare mode of probability p; q̂ is the rare mass it generates. "

@@ -95,16 +95,19 @@ def fig1_configs(quick=False, seeds=None, gans=None, Ns=(500, 1000, 1500), **kw)
     return [fig1_config(g, n, s, **opts) for g in (gans or GANS) for n in Ns for s in range(n_seeds)]
 
 
+def _sweep(out, name, configs, fn, executor, force, progress, summarise) -> dict:
+    """Run one stage's configs through the store under ``OUT/name``, then summarise from the records."""
+    t0 = time.perf_counter()
+    records, computed = run_tasks(ResultStore(Path(out) / name), configs, fn, executor, force, progress, name)
+    return {**summarise(out, records), "ids": [r["id"] for r in records], "computed": computed,
+            "total": len(configs), "seconds": time.perf_counter() - t0}
+
+
 def reproduce_fig1(out, quick=False, seeds=None, force=False, progress=True, gans=None, Ns=(500, 1000, 1500),
                    executor=None, **kw):
     from .dynamics import run_fig1
-    t0 = time.perf_counter()
-    configs = fig1_configs(quick, seeds, gans, Ns, **kw)
-    store = ResultStore(Path(out) / "fig1")
-    records, computed = run_tasks(store, configs, run_fig1, executor, force, progress, "fig1")
-    summary = summarise_fig1_stage(out, records)
-    return {**summary, "ids": [r["id"] for r in records], "computed": computed, "total": len(configs),
-            "seconds": time.perf_counter() - t0}
+    return _sweep(out, "fig1", fig1_configs(quick, seeds, gans, Ns, **kw), run_fig1, executor, force, progress,
+                  summarise_fig1_stage)
 
 
 def summarise_fig1_stage(out, records) -> dict:
@@ -135,13 +138,8 @@ def rare_configs(quick=False, seeds=None, gans=None, p_values=None, dims=None, *
 def reproduce_rare(out, quick=False, seeds=None, force=False, progress=True, gans=None, p_values=None, dims=None,
                    executor=None, **kw):
     from .rare_events import run_rare
-    t0 = time.perf_counter()
-    configs = rare_configs(quick, seeds, gans, p_values, dims, **kw)
-    store = ResultStore(Path(out) / "rare-events")
-    records, computed = run_tasks(store, configs, run_rare, executor, force, progress, "rare-events")
-    summary = summarise_rare_stage(out, records)
-    return {**summary, "ids": [r["id"] for r in records], "computed": computed, "total": len(configs),
-            "seconds": time.perf_counter() - t0}
+    return _sweep(out, "rare-events", rare_configs(quick, seeds, gans, p_values, dims, **kw), run_rare, executor,
+                  force, progress, summarise_rare_stage)
 
 
 def summarise_rare_stage(out, records) -> dict:
