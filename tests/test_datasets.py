@@ -1,6 +1,5 @@
 """Loaders on the shared data, protocols, scaling, and the download path against a local HTTP server."""
 import http.server
-import shutil
 import threading
 from pathlib import Path
 

@@ -1,5 +1,4 @@
 """Every notebook executes end to end (reduced budget) through nbclient."""
-import os
 from pathlib import Path
 
 import nbformat

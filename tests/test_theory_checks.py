@@ -1,7 +1,6 @@
 """Each major check computes its verdict: the paper's formula gives the expected verdict,
 and a deliberately wrong formula flips it (mutation tests)."""
 import numpy as np
-import pytest
 import sympy as sp
 
 from theory import FAILS, HOLDS, HOLDS_UNDER_CONDITION, HOLDS_WITH_ERRATUM
