@@ -60,14 +60,19 @@ def _budget(quick: bool, stage: str) -> dict:
 
 
 # ----------------------------------------------------------------- theory
+def theory_config() -> dict:
+    """The theory checks run once per library version."""
+    import nn
+    return {"stage": "theory", "version": nn.__version__}
+
+
 def reproduce_theory(out, force=False, progress=True) -> dict:
     """Run every claim check once per library version; store the JSON under ``OUT/theory``."""
-    import nn
     from theory.checks import ERROR, run_all
     from theory.report import to_json
 
     t0 = time.perf_counter()
-    cfg = {"stage": "theory", "version": nn.__version__}
+    cfg = theory_config()
     store = ResultStore(Path(out) / "theory")
     rid = run_id(cfg)
     computed = 0
@@ -223,7 +228,6 @@ def summarise_detect_group(root, records, label):
 def plan(out, quick=True, stages=STAGES, seeds=None, force=False, datasets=None, mnist_digits=None) -> list[dict]:
     """What a reproduction would run, without running it: per stage (and detection group), the runs in
     its budget and how many the store under ``out`` already holds."""
-    import nn
     out = Path(out)
     rows = []
 
@@ -234,7 +238,7 @@ def plan(out, quick=True, stages=STAGES, seeds=None, force=False, datasets=None,
 
     for stage in stages:
         if stage == "theory":
-            row("theory", out / "theory", [{"stage": "theory", "version": nn.__version__}])
+            row("theory", out / "theory", [theory_config()])
         elif stage == "fig1":
             row("fig1", out / "fig1", fig1_configs(quick, seeds))
         elif stage == "rare-events":
@@ -282,9 +286,8 @@ def reproduce_all(out, quick=True, stages=STAGES, force=False, progress=True, ex
     log["invocations"].append({"started": log["started"], "mode": mode, "stages": list(stages), "computed": 0,
                                "wall_seconds": 0.0})
     t_all = time.perf_counter()
-    plan = " -> ".join(stages)
     if progress:
-        print(f"mimgan reproduce ({mode}, {executor.describe()}): {plan}", file=sys.stderr)
+        print(f"mimgan reproduce ({mode}, {executor.describe()}): {' -> '.join(stages)}", file=sys.stderr)
     for i, stage in enumerate(stages, 1):
         if progress:
             print(f"[{i}/{len(stages)}] {stage} (left: {', '.join(stages[i:]) or 'report'})", file=sys.stderr)
