@@ -132,7 +132,6 @@ def _detect_groups(out, stage):
 
 
 def _detect(doc, out, stage):
-    from .aggregate import paired_tests, table
     from .reproduce import summarise_detect_group
     doc.heading(SECTIONS[5])
     groups = {k: v for k, v in _detect_groups(out, stage).items() if v}
@@ -145,9 +144,8 @@ def _detect(doc, out, stage):
     summary = {}
     for label, recs in groups.items():
         reading = recs[0]["default_reading"]
-        _, _, png = summarise_detect_group(_detect_root(out), recs, label)
-        rows = [r for r in table(recs, reading)]
-        tests = paired_tests(recs, reading)
+        all_rows, tests, png = summarise_detect_group(_detect_root(out), recs, label)
+        rows = [r for r in all_rows if r["reading"] == reading]
         doc.heading(label, 3)
         doc.figure(_rel(png, out), f"{label}: (a) ROC, (b) AUC, (c) F1 at the Eq. 21 threshold")
         doc.table(["GAN", "runs", "AUC", "F1 (Eq. 21)", "F1@k", "best F1 (oracle)", "s/run"],

@@ -101,18 +101,19 @@ def fig1_configs(quick=False, seeds=None, gans=None, Ns=(500, 1000, 1500), **kw)
 
 
 def _sweep(out, name, configs, fn, executor, force, progress, summarise) -> dict:
-    """Run one stage's configs through the store under ``OUT/name``, then summarise from the records."""
+    """Run one stage's configs through the store under ``OUT/name``, then summarise from the records
+    (``summarise=None``: leave tables and figures to the report, which draws them anyway)."""
     t0 = time.perf_counter()
     records, computed = run_tasks(ResultStore(Path(out) / name), configs, fn, executor, force, progress, name)
-    return {**summarise(out, records), "ids": [r["id"] for r in records], "computed": computed,
-            "total": len(configs), "seconds": time.perf_counter() - t0}
+    return {**(summarise(out, records) if summarise else {}), "ids": [r["id"] for r in records],
+            "computed": computed, "total": len(configs), "seconds": time.perf_counter() - t0}
 
 
 def reproduce_fig1(out, quick=False, seeds=None, force=False, progress=True, gans=None, Ns=(500, 1000, 1500),
-                   executor=None, **kw):
+                   executor=None, summarise=True, **kw):
     from .dynamics import run_fig1
     return _sweep(out, "fig1", fig1_configs(quick, seeds, gans, Ns, **kw), run_fig1, executor, force, progress,
-                  summarise_fig1_stage)
+                  summarise_fig1_stage if summarise else None)
 
 
 def summarise_fig1_stage(out, records) -> dict:
@@ -141,10 +142,10 @@ def rare_configs(quick=False, seeds=None, gans=None, p_values=None, dims=None, *
 
 
 def reproduce_rare(out, quick=False, seeds=None, force=False, progress=True, gans=None, p_values=None, dims=None,
-                   executor=None, **kw):
+                   executor=None, summarise=True, **kw):
     from .rare_events import run_rare
     return _sweep(out, "rare-events", rare_configs(quick, seeds, gans, p_values, dims, **kw), run_rare, executor,
-                  force, progress, summarise_rare_stage)
+                  force, progress, summarise_rare_stage if summarise else None)
 
 
 def summarise_rare_stage(out, records) -> dict:
@@ -188,7 +189,7 @@ def detection_groups(quick=False, seeds=None, datasets=None, mnist_digits=None) 
 
 
 def reproduce_detect(out, quick=False, seeds=None, force=False, progress=True, executor=None, data_dir=None,
-                     datasets=None, mnist_digits=None) -> dict:
+                     datasets=None, mnist_digits=None, summarise=True) -> dict:
     """Figures 2–5 for every dataset of the budget; a dataset that cannot be fetched is skipped, with the reason."""
     from . import datasets as ds
     from .detect import run_one
@@ -211,7 +212,8 @@ def reproduce_detect(out, quick=False, seeds=None, force=False, progress=True, e
                 print(f"  detect: skipping {name}: {exc}", file=sys.stderr)
             continue
         records, n = run_tasks(store, grp["configs"], fn, executor, force, progress, f"detect {grp['label']}")
-        summarise_detect_group(root, records, grp["label"])
+        if summarise:
+            summarise_detect_group(root, records, grp["label"])
         ids[grp["label"]] = [r["id"] for r in records]
         computed += n
         total += len(grp["configs"])
@@ -293,12 +295,15 @@ def reproduce_all(out, quick=True, stages=STAGES, force=False, progress=True, ex
             print(f"[{i}/{len(stages)}] {stage} (left: {', '.join(stages[i:]) or 'report'})", file=sys.stderr)
         if stage == "theory":
             res = reproduce_theory(out, force, progress)
+        # With the report coming, a stage's tables and figures would be drawn twice; the report draws them
+        # (an interrupted run gets them from `mimgan report OUT`).
         elif stage == "fig1":
-            res = reproduce_fig1(out, quick, seeds, force, progress, executor=executor)
+            res = reproduce_fig1(out, quick, seeds, force, progress, executor=executor, summarise=not report)
         elif stage == "rare-events":
-            res = reproduce_rare(out, quick, seeds, force, progress, executor=executor)
+            res = reproduce_rare(out, quick, seeds, force, progress, executor=executor, summarise=not report)
         else:
-            res = reproduce_detect(out, quick, seeds, force, progress, executor, data_dir, datasets, mnist_digits)
+            res = reproduce_detect(out, quick, seeds, force, progress, executor, data_dir, datasets, mnist_digits,
+                                   summarise=not report)
         log["stages"][stage] = {k: res[k] for k in ("ids", "computed", "total", "seconds", "skipped") if k in res}
         log["wall_seconds"] = time.perf_counter() - t_all
         log["invocations"][-1]["wall_seconds"] = log["wall_seconds"]
