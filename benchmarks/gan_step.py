@@ -22,8 +22,8 @@ reexec_without_blas_overrides()
 
 import numpy as np  # noqa: E402
 
-from nn import MLP, GANTrainer  # noqa: E402
-from nn.reference import RefGAN, RefMLP  # noqa: E402
+from mimgan.nn import MLP, GANTrainer  # noqa: E402
+from mimgan.nn.reference import RefGAN, RefMLP  # noqa: E402
 
 SIZES = {  # name: (x dim, latent, hidden, batch)
     "ODDS    (x21, z16, h64, B64)": (21, 16, 64, 64),

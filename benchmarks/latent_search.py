@@ -18,8 +18,8 @@ reexec_without_blas_overrides()
 
 import numpy as np  # noqa: E402
 
-from nn import MLP  # noqa: E402
-from nn.latent_search import search_rows  # noqa: E402
+from mimgan.nn import MLP  # noqa: E402
+from mimgan.nn.latent_search import search_rows  # noqa: E402
 
 SIZES = {"ODDS  (x21, z16, h64)": (21, 16, 64), "MNIST (x784, z100, h256)": (784, 100, 256)}
 N, STEPS, LR, LAM = 1000, 100, 0.003, 0.1

@@ -6,16 +6,25 @@ import sys
 import time
 from pathlib import Path
 
+from ..nn.objectives import PAPER_FAMILIES, REGISTRY
+from ..nn.serialization import write_text_atomic
+from ..theory.checks import ERROR, run_all
+from ..theory.report import format_table, to_json, to_markdown
+from . import datasets as ds
+from .anomaly import CE_INPUTS, PROTOCOLS
+from .report import build_report
+from .reproduce import plan, reproduce_all, reproduce_stage, run_stage
+from .runs import EXECUTORS, make_executor
+from .stages import NAMES, detect
+from .train import train
+
 
 def cmd_verify(args) -> int:
-    from theory.checks import ERROR, run_all
-    from theory.report import format_table, to_json, to_markdown
 
     t0 = time.perf_counter()
     results = run_all(progress=(lambda name: print(f"  checking {name} ...", file=sys.stderr)) if not args.quiet else None)
     print(format_table(results))
     print(f"\n{len(results)} checks in {time.perf_counter() - t0:.1f} s")
-    from nn.serialization import write_text_atomic
     if args.json:
         write_text_atomic(Path(args.json), to_json(results))
     if args.markdown:
@@ -25,8 +34,6 @@ def cmd_verify(args) -> int:
 
 
 def cmd_data(args) -> int:
-    from experiments import datasets as ds
-
     root = ds.data_dir(args.data_dir)
     if args.action == "list":
         print(f"data folder: {root}  (override with --data-dir or ${ds.ENV_VAR})")
@@ -48,49 +55,35 @@ def cmd_data(args) -> int:
 
 
 def cmd_detect(args) -> int:
-    gans = [g.strip() for g in args.gan.split(",") if g.strip()]
-    from nn.objectives import REGISTRY
-    bad = [g for g in gans if g not in REGISTRY]
-    if bad:
-        raise SystemExit(f"mimgan detect: unknown GAN {bad}; choose from {sorted(REGISTRY)}")
     digits = [None]
     if args.dataset == "mnist":
         digits = list(range(10)) if args.digit == "all" else [int(args.digit)]
     overrides = {"n_iter": args.n_iter, "hidden": args.hidden, "latent_dim": args.latent_dim,
                  "latent_steps": args.latent_steps, "batch_size": args.batch_size, "ce_input": args.ce_input}
-    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else None
-    executor = _executor(args)
+    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else range(args.runs)
+    groups = detect.user_groups(args.dataset, [g.strip() for g in args.gan.split(",") if g.strip()], seeds,
+                                args.protocol, digits, **overrides)
+    executor = make_executor(args.executor, args.workers, args.scheduler)
     try:
-        for digit in digits:
-            _detect_digit(args, gans, digit, seeds, overrides, executor)
+        res = run_stage(args.out, detect, groups, executor, args.force, not args.quiet, args.data_dir,
+                        skip_unavailable=False)
     finally:
         executor.close()
+    for label, s in res["summaries"].items():
+        n = len(res["ids"][label])
+        print(f"\n{label}: {n} runs ({s['default_reading']} reading of Eq. 24; figure {s['figure']})")
+        for r in s["rows"]:
+            if r["reading"] == s["default_reading"]:
+                print(f"  {r['gan']:8s} AUC {r['auc_mean']:.3f} +- {r['auc_std']:.3f}   "
+                      f"F1 {r['f1_threshold_mean']:.3f} +- {r['f1_threshold_std']:.3f}   "
+                      f"{r['seconds_per_run']:.1f} s/run")
+        for t in s["tests"]:
+            print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, "
+                  f"Wilcoxon p = {t['p_value']:.3g}")
     return 0
 
 
-def _detect_digit(args, gans, digit, seeds, overrides, executor):
-    from experiments.aggregate import write_summary
-    from experiments.detect import dataset_key, run_detection
-
-    recs = run_detection(args.dataset, gans, args.runs, args.out, args.protocol, digit or 0, args.force,
-                         not args.quiet, args.data_dir, seeds, executor, **overrides)
-    name = dataset_key(args.dataset) + (f"_digit{digit}" if digit is not None else "")
-    reading = recs[0]["default_reading"]
-    rows, tests, png = write_summary(recs, args.out, name, reading)
-    print(f"\n{name}: {len(recs)} runs ({reading} reading of Eq. 24; figure {png})")
-    for r in rows:
-        if r["reading"] == reading:
-            print(f"  {r['gan']:8s} AUC {r['auc_mean']:.3f} +- {r['auc_std']:.3f}   "
-                  f"F1 {r['f1_threshold_mean']:.3f} +- {r['f1_threshold_std']:.3f}   "
-                  f"{r['seconds_per_run']:.1f} s/run")
-    for t in tests:
-        print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, "
-              f"Wilcoxon p = {t['p_value']:.3g}")
-
-
 def cmd_train(args) -> int:
-    from experiments.train import train
-
     res = train(args.gan, args.data, args.out, args.iters, args.batch, args.hidden, args.latent, args.lr, args.seed,
                 args.p_rare, progress=not args.quiet)
     print(f"trained {args.gan} for {args.iters} iterations in {res['seconds']:.1f} s")
@@ -120,59 +113,61 @@ def _options(pairs):
     return out
 
 
-def _executor(args):
-    from experiments.executors import make_executor
-    return make_executor(args.executor, args.workers, args.scheduler)
-
-
-def _print_fig1(r):
-    print(f"fig1: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {r['figure']}")
-    for row in r["rows"]:
+def _print_fig1(r, s):
+    print(f"fig1: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {s['figure']}")
+    for row in s["rows"]:
         print(f"  {row['gan']:6s} N={row['N']:5d} final L {row['final_mean']:+.4f} +- {row['final_std']:.4f}"
               f"  |L - L_eq| {row['final_distance_to_equilibrium_mean']:.4f}"
               f"  settle {row['settle_iteration_mean']:.0f} it  last-100 std {row['std_last_100_mean']:.2e}")
 
 
-def _print_rare(r):
-    print(f"rare-events: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {r['figure']}")
-    for row in r["rows"]:
+def _print_rare(r, s):
+    print(f"rare-events: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {s['figure']}")
+    for row in s["rows"]:
         print(f"  {row['dim']}-D p={row['p_rare']:<5g} {row['gan']:6s} rare mass {row['rare_mass_mean']:.4f} "
               f"+- {row['rare_mass_ci95']:.4f} (95% CI)  distance {row['distance_mean']:.3f}  "
               f"Upsilon_MIM/KL at q_hat {row['upsilon_mim_at_mean_q']:.4f}/{row['upsilon_kl_at_mean_q']:.4f}")
 
 
-def cmd_reproduce(args) -> int:
-    from experiments import reproduce as rp
-
+def _reproduce_options(args) -> dict:
+    """Each stage's own options from the command line."""
     opts = _options(args.option)
     if opts and args.target not in ("fig1", "rare-events"):
         raise ValueError("--option applies to a single experiment: use it with `reproduce fig1` or "
                          "`reproduce rare-events`")
-    datasets = [d.strip() for d in args.datasets.split(",")] if args.datasets else None
-    digits = [int(d) for d in args.mnist_digits.split(",")] if args.mnist_digits else None
+    out = {}
+    if opts:
+        out[args.target] = opts
+    if args.target in ("all", "rare-events") and (args.p_rare or args.dims != "1,2"):
+        out.setdefault("rare-events", {}).update({"p_values": _floats(args.p_rare),
+                                                  "dims": [int(d) for d in args.dims.split(",")]})
+    if args.target in ("all", "detect") and (args.datasets or args.mnist_digits):
+        out["detect"] = {"datasets": [d.strip() for d in args.datasets.split(",")] if args.datasets else None,
+                         "mnist_digits": [int(d) for d in args.mnist_digits.split(",")] if args.mnist_digits else None}
+    return out
+
+
+def cmd_reproduce(args) -> int:
+    options = _reproduce_options(args)
+    stages = NAMES if args.target == "all" else (args.target,)
     if args.dry_run:
-        stages = rp.STAGES if args.target == "all" else (args.target,)
-        rows = rp.plan(args.out, args.quick, stages, args.seeds, args.force, datasets, digits)
+        rows = plan(args.out, args.quick, stages, args.seeds, args.force, options)
         print(f"plan ({'quick' if args.quick else 'full'}) for {args.out}:")
         for r in rows:
             print(f"  {r['stage']:22s} {r['runs']:5d} runs, {r['stored']:5d} stored, {r['to_compute']:5d} to compute")
         print(f"  {'total':22s} {sum(r['runs'] for r in rows):5d} runs, {sum(r['stored'] for r in rows):5d} stored, "
               f"{sum(r['to_compute'] for r in rows):5d} to compute")
         return 0
-    executor = _executor(args)
+    executor = make_executor(args.executor, args.workers, args.scheduler)
     try:
-        if args.target == "fig1":
-            _print_fig1(rp.reproduce_fig1(args.out, args.quick, args.seeds, args.force, not args.quiet,
-                                          executor=executor, **opts))
+        if args.target in ("fig1", "rare-events"):
+            res = reproduce_stage(args.out, args.target, args.quick, args.seeds, args.force, not args.quiet,
+                                  executor, args.data_dir, **options.get(args.target, {}))
+            printer = _print_fig1 if args.target == "fig1" else _print_rare
+            printer(res, res["summaries"][args.target])
             return 0
-        if args.target == "rare-events":
-            _print_rare(rp.reproduce_rare(args.out, args.quick, args.seeds, args.force, not args.quiet,
-                                          p_values=_floats(args.p_rare), dims=[int(d) for d in args.dims.split(",")],
-                                          executor=executor, **opts))
-            return 0
-        stages = rp.STAGES if args.target == "all" else (args.target,)
-        res = rp.reproduce_all(args.out, args.quick, stages, args.force, not args.quiet, executor, args.data_dir,
-                               args.seeds, datasets=datasets, mnist_digits=digits)
+        res = reproduce_all(args.out, args.quick, stages, args.force, not args.quiet, executor, args.data_dir,
+                            args.seeds, options=options)
     finally:
         executor.close()
     log = res["log"]
@@ -185,15 +180,13 @@ def cmd_reproduce(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from experiments.report import build_report
-
     res = build_report(args.dir)
     print(f"report: {res['markdown']} and {res['html']} ({len(res['sections'])} sections)")
     return 0
 
 
 def _add_executor_options(p, default="local"):
-    p.add_argument("--executor", default=default, choices=["serial", "local", "dask"],
+    p.add_argument("--executor", default=default, choices=EXECUTORS,
                    help=f"where runs execute: this process (serial), a local process pool (local) or a Dask "
                         f"cluster (dask); default {default}")
     p.add_argument("--workers", type=int, help="local pool size (default: one per core)")
@@ -217,11 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("detect", help="GAN anomaly detection runs and Figures 2-5")
     t.add_argument("--dataset", required=True, help="cardio, thyroid, musk, mnist or a path to an ODDS .mat file")
-    t.add_argument("--gan", default="mim,gan,lsgan,wgan", help="comma-separated objectives")
+    t.add_argument("--gan", default=",".join(PAPER_FAMILIES),
+                   help=f"comma-separated objectives from {', '.join(REGISTRY)} (default: the paper's four)")
     t.add_argument("--runs", type=int, default=10, help="seeds 0..runs-1")
     t.add_argument("--seeds", help="explicit comma-separated seeds (overrides --runs)")
-    t.add_argument("--out", default="results/detect", help="output folder (results store + tables + figures)")
-    t.add_argument("--protocol", default="one-class", choices=["one-class", "contaminated"])
+    t.add_argument("--out", default="results", help="output folder: runs, tables and figures go to OUT/detect, "
+                   "the layout of `mimgan reproduce` (default: results)")
+    t.add_argument("--protocol", default="one-class", choices=PROTOCOLS)
     t.add_argument("--digit", default="0", help="MNIST anomalous digit 0-9 or 'all'")
     t.add_argument("--force", action="store_true", help="recompute runs already in the store")
     t.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
@@ -230,14 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--latent-dim", type=int)
     t.add_argument("--latent-steps", type=int, help="Adam steps of the latent search")
     t.add_argument("--batch-size", type=int)
-    t.add_argument("--ce-input", choices=["logit", "output"], help="reading of Eq. 24 used for the threshold")
+    t.add_argument("--ce-input", choices=CE_INPUTS, help="reading of Eq. 24 used for the threshold")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     # Serial by default: each run then has both cores, and its recorded timings mean "one run on this machine".
     _add_executor_options(t, default="serial")
     t.set_defaults(func=cmd_detect)
 
     tr = sub.add_parser("train", help="train one GAN; save model, loss history and a plot")
-    tr.add_argument("--gan", required=True, choices=["mim", "gan", "lsgan", "wgan", "wgan-gp"])
+    tr.add_argument("--gan", required=True, choices=list(REGISTRY))
     tr.add_argument("--data", default="gaussian", help="gaussian, mixture or a path to an .npy array")
     tr.add_argument("--out", default="results/train")
     tr.add_argument("--iters", type=int, default=3000)
@@ -251,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=cmd_train)
 
     rp = sub.add_parser("reproduce", help="reproduce the paper: theory checks, Figure 1, rare events, Figures 2-5")
-    rp.add_argument("target", nargs="?", default="all", choices=["all", "theory", "fig1", "rare-events", "detect"])
+    rp.add_argument("target", nargs="?", default="all", choices=["all", *NAMES])
     mode = rp.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="few seeds, fewer iterations (< 10 minutes on 2 cores)")
     mode.add_argument("--full", action="store_true", help="the paper's scale (default): 10 seeds, every MNIST digit")
@@ -280,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "data_dir", None):
+        # Workers, kernels and subprocesses may run in another folder: resolve against the user's one, once.
+        args.data_dir = str(Path(args.data_dir).expanduser().absolute())
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from nn.serialization import write_bytes_atomic
+from ..nn.serialization import write_bytes_atomic
 
 
 def save_figure(fig, path_stem, dpi=110):
@@ -18,3 +18,8 @@ def save_figure(fig, path_stem, dpi=110):
         out.append(write_bytes_atomic(Path(f"{path_stem}.{ext}"), buf.getvalue()))
     plt.close(fig)
     return out[0]
+
+
+def link(path, folder) -> str:
+    """``path`` relative to ``folder`` (a report's link to a figure beside it)."""
+    return Path(path).resolve().relative_to(Path(folder).resolve()).as_posix()

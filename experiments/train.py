@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
-from nn import MLP, Adam, GANTrainer
-from nn.serialization import write_text_atomic
+from ..nn import MLP, Adam, GANTrainer
+from ..nn.serialization import write_text_atomic
 
 from .datasets import gaussian, mixture
 from .plotting import save_figure
-from .scaling import MinMaxToTanh
+from .anomaly.scaling import MinMaxToTanh
 
 
 def load_training_data(spec: str, n: int = 100_000, p_rare: float = 0.05, seed: int = 0):

@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 from ._jit import kernel
+from .blas import blas_threads, budget
 from .mlp_kernels import backward, cache_size, forward, work_size
 from .objectives._stable import sigmoid, softplus
 
@@ -129,7 +130,6 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from .blas import blas_threads, budget
 
     N = X.shape[0]
     if Z.shape[0] != N:

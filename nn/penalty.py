@@ -25,6 +25,7 @@ import numpy as np
 
 from ._jit import kernel
 from .activations import SIGMOID, TANH, second_derivative, times_derivative
+from .mlp import check_batch
 from .mlp_kernels import cache_size, column_sum, forward, layer_view
 
 
@@ -149,7 +150,6 @@ class GradientPenalty:
 
     def __call__(self, Xhat):
         """Penalty value and its gradient w.r.t. the critic's flat parameters."""
-        from .mlp import check_batch
         c = self.critic
         if c.sizes[-1] != 1:
             raise ValueError("the gradient penalty needs a critic with one output")

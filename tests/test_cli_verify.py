@@ -5,7 +5,7 @@ import sys
 
 def test_mimgan_verify_json_and_markdown(tmp_path):
     js, md = tmp_path / "v.json", tmp_path / "v.md"
-    out = subprocess.run([sys.executable, "-m", "experiments.cli", "verify", "--quiet", "--json", str(js),
+    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "verify", "--quiet", "--json", str(js),
                           "--markdown", str(md)], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     data = json.loads(js.read_text())

@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments import datasets as ds
-from experiments.datasets.cache import DatasetUnavailableError, fetch_file
-from experiments.datasets.registry import RemoteFile
-from experiments.protocols import contaminated_split, mnist_one_digit_out, one_class_split
-from experiments.scaling import MinMaxToTanh
+from mimgan.experiments import datasets as ds
+from mimgan.experiments.datasets.cache import DatasetUnavailableError, fetch_file
+from mimgan.experiments.datasets.registry import RemoteFile
+from mimgan.experiments.anomaly.protocols import contaminated_split, mnist_one_digit_out, one_class_split
+from mimgan.experiments.anomaly.scaling import MinMaxToTanh
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 

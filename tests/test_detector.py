@@ -6,9 +6,9 @@ import sys
 import numpy as np
 import pytest
 
-from experiments.detector import GANAnomalyDetector, NotFittedError
-from nn import MLP
-from nn.latent_search import allocate, cross_entropy, search
+from mimgan.experiments.anomaly.detector import GANAnomalyDetector, NotFittedError
+from mimgan.nn import MLP
+from mimgan.nn.latent_search import allocate, cross_entropy, search
 
 
 @pytest.mark.parametrize("ce_logit", [True, False])
@@ -99,17 +99,17 @@ def test_detector_errors():
 
 
 def test_cli_detect_small_run_resumes(tmp_path):
-    cmd = [sys.executable, "-m", "experiments.cli", "detect", "--dataset", "cardio", "--gan", "mim,gan",
+    cmd = [sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio", "--gan", "mim,gan",
            "--runs", "2", "--n-iter", "50", "--latent-steps", "10", "--out", str(tmp_path), "--quiet"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
-    runs = sorted((tmp_path / "runs").glob("*.json"))
+    runs = sorted((tmp_path / "detect" / "runs").glob("*.json"))
     assert len(runs) == 4
     rec = json.loads(runs[0].read_text())
     assert {"config", "split", "metrics", "timings", "version"} <= set(rec)
     assert set(rec["metrics"]) == {"logit", "output"} and 0 <= rec["metrics"]["logit"]["auc"] <= 1
     for f in ("cardio_table.csv", "cardio_paired_tests.csv", "cardio_figure.png", "cardio_figure.pdf"):
-        assert (tmp_path / f).exists()
+        assert (tmp_path / "detect" / f).exists()
     mtimes = [p.stat().st_mtime_ns for p in runs]
     out2 = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert out2.returncode == 0
@@ -120,7 +120,7 @@ def test_cli_detect_small_run_resumes(tmp_path):
 
 def test_latent_search_gives_the_same_bits_for_every_thread_count():
     """The row cut depends on N and block_rows only, so threads change speed, never results."""
-    from nn.latent_search import search_rows
+    from mimgan.nn.latent_search import search_rows
     G = MLP([4, 16, 6], output="tanh", seed=1)
     D = MLP([6, 16, 1], output="linear", seed=2)
     rng = np.random.default_rng(0)
@@ -146,10 +146,34 @@ def test_latent_search_gives_the_same_bits_for_every_thread_count():
 
 def test_blas_limits_reach_the_library_numba_calls():
     """numba's np.dot calls SciPy's OpenBLAS; the thread limits must control it, not only NumPy's."""
-    from nn.blas import blas_threads, budget, controlled_libraries
+    from mimgan.nn.blas import blas_threads, budget, controlled_libraries
     import scipy.linalg.cython_blas  # noqa: F401  (the BLAS numba binds to)
     from threadpoolctl import ThreadpoolController
     every = {lib.filepath.rsplit("/", 1)[-1] for lib in ThreadpoolController().select(user_api="blas").lib_controllers}
     assert set(controlled_libraries()) == every
     with blas_threads(1):
         assert budget() == 1
+
+
+def test_scikit_learn_conventions():
+    """clone, get_params/set_params, labels_ and the public per-reading threshold (pyod's contract)."""
+    from sklearn.base import clone
+    det = GANAnomalyDetector(n_iter=40, latent_steps=5, hidden=8, contamination=0.2, random_state=4)
+    twin = clone(det)
+    assert twin is not det and twin.get_params() == det.get_params()
+    assert det.get_params(deep=False) == det.get_params(deep=True)
+    assert "n_iter" in det.get_params() and "self" not in det.get_params()
+    assert det.set_params(n_iter=30, lam=0.2) is det and det.n_iter == 30 and det.lam == 0.2
+    with pytest.raises(ValueError, match="invalid parameter"):
+        det.set_params(depth_of_field=3)
+    assert repr(det) == "GANAnomalyDetector(hidden=8, n_iter=30, latent_steps=5, lam=0.2, contamination=0.2, random_state=4)"
+    X = np.random.default_rng(5).standard_normal((120, 4))
+    det.fit(X)
+    np.testing.assert_array_equal(det.labels_, det.predict(X))
+    assert det.threshold_for() == det.threshold_ == det.threshold_for(det.ce_input)
+    other = det.threshold_for("output")
+    expected = np.quantile(det.decision_function(X, ce_input="output"), 1 - det.contamination)
+    assert other == expected and other != det.threshold_
+    with pytest.raises(ValueError, match="ce_input"):
+        det.threshold_for("prob")
+    assert not hasattr(clone(det), "threshold_")  # a clone is unfitted

@@ -5,9 +5,9 @@ import signal
 
 import pytest
 
-from experiments.executors import DaskExecutor, LocalExecutor, SerialExecutor, make_executor, run_tasks
-from experiments.rare_events import rare_config, run_rare
-from experiments.store import ResultStore, run_id
+from mimgan.experiments.runs.executors import DaskExecutor, LocalExecutor, SerialExecutor, make_executor, run_tasks
+from mimgan.experiments.stages.rare_events import rare_config, run_rare
+from mimgan.experiments.runs.store import ResultStore, run_id
 
 # Small but real runs: a GAN trained on the rare-event mixture (~0.1-0.3 s each).
 CONFIGS = [rare_config(g, 0.1, 1, s, iters=60, batch=64, hidden=16, eval_every=30, n_eval=2000)

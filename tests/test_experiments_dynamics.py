@@ -6,11 +6,11 @@ import sys
 import numpy as np
 import pytest
 
-import theory
-from experiments.dynamics import fig1_config, run_fig1, settle_iteration, summarise_fig1
-from experiments.rare_events import RARE_MEAN, rare_config, rare_mass, run_rare, summarise_rare
-from experiments.reproduce import reproduce_fig1
-from nn import get_objective
+from mimgan import theory
+from mimgan.experiments.stages.fig1 import fig1_config, run_fig1, settle_iteration, summarise_fig1
+from mimgan.experiments.stages.rare_events import RARE_MEAN, rare_config, rare_mass, run_rare, summarise_rare
+from mimgan.experiments.reproduce import reproduce_stage
+from mimgan.nn import get_objective
 
 
 @pytest.mark.parametrize("name", ["mim", "gan", "lsgan", "wgan"])
@@ -53,7 +53,7 @@ def test_rare_mass_and_tiny_run(tmp_path):
         assert r["upsilon_mim_at_q_hat"] == pytest.approx(float(theory.upsilon_mim(0.1, q)))
     rows, tests = summarise_rare(recs)
     assert {r["gan"] for r in rows} == {"mim", "gan"} and tests[0]["n"] == 5
-    from experiments.rare_events import figure_rare
+    from mimgan.experiments.stages.rare_events import figure_rare
     assert figure_rare(recs, tmp_path / "one_p").exists()
     sweep = recs + [run_rare(rare_config("mim", 0.2, 1, 0, iters=100, eval_every=100, n_eval=1000, batch=64,
                                          hidden=16))]
@@ -62,16 +62,16 @@ def test_rare_mass_and_tiny_run(tmp_path):
 
 def test_reproduce_fig1_resumes(tmp_path):
     kw = dict(gans=["gan"], Ns=(10,), batch=300, phase2_iters=10, hidden=8)
-    r1 = reproduce_fig1(tmp_path, seeds=2, progress=False, **kw)
+    r1 = reproduce_stage(tmp_path, "fig1", seeds=2, progress=False, **kw)
     assert r1["computed"] == 2 and (tmp_path / "fig1" / "fig1.png").exists()
-    r2 = reproduce_fig1(tmp_path, seeds=3, progress=False, **kw)
+    r2 = reproduce_stage(tmp_path, "fig1", seeds=3, progress=False, **kw)
     assert r2["computed"] == 1 and r2["total"] == 3  # only the new seed ran
     summary = json.loads((tmp_path / "fig1" / "fig1_summary.json").read_text())
     assert summary[0]["seeds"] == 3
 
 
 def test_cli_train(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "experiments.cli", "train", "--gan", "lsgan", "--data", "mixture",
+    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "lsgan", "--data", "mixture",
                           "--iters", "60", "--out", str(tmp_path), "--quiet"], capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr
@@ -79,10 +79,10 @@ def test_cli_train(tmp_path):
         assert (tmp_path / f).exists()
     assert len((tmp_path / "history.csv").read_text().splitlines()) == 61
     np.save(tmp_path / "d.npy", np.random.default_rng(0).standard_normal((100, 3)))
-    out = subprocess.run([sys.executable, "-m", "experiments.cli", "train", "--gan", "mim", "--data",
+    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "mim", "--data",
                           str(tmp_path / "d.npy"), "--iters", "20", "--out", str(tmp_path / "npy"), "--quiet"],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
-    bad = subprocess.run([sys.executable, "-m", "experiments.cli", "train", "--gan", "mim", "--data",
+    bad = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "mim", "--data",
                           str(tmp_path / "missing.npy"), "--quiet"], capture_output=True, text=True)
     assert bad.returncode == 2 and "no such data file" in bad.stderr

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import mannwhitneyu
 
-from experiments.metrics import auc, best_f1, f1_at_k, f1_at_threshold, f1_score, roc_curve
+from mimgan.experiments.anomaly.metrics import auc, best_f1, f1_at_k, f1_at_threshold, f1_score, roc_curve
 
 
 def test_hand_computed_roc_and_auc():

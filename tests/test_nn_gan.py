@@ -3,9 +3,9 @@ bit-for-bit reproducibility, persistence and error handling."""
 import numpy as np
 import pytest
 
-from nn import MLP, SGD, GANTrainer, NonFiniteLossError
-from nn.gan_step import train_steps
-from nn.reference import RefGAN, RefMLP
+from mimgan.nn import MLP, SGD, GANTrainer, NonFiniteLossError
+from mimgan.nn.gan_step import train_steps
+from mimgan.nn.reference import RefGAN, RefMLP
 from nn_helpers import assert_grad_close, fd_grad
 
 OBJECTIVES = [("mim", {}), ("gan", {"generator_loss": "saturating"}), ("gan", {}), ("lsgan", {}),

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nn import MLP
-from nn.activations import ACTIVATIONS, bias_activate, reference_activation, tanh_inplace, times_derivative
-from nn.reference import RefMLP
+from mimgan.nn import MLP
+from mimgan.nn.activations import ACTIVATIONS, bias_activate, reference_activation, tanh_inplace, times_derivative
+from mimgan.nn.reference import RefMLP
 from nn_helpers import assert_grad_close, fd_grad
 
 HIDDEN = ["leaky_relu", "relu", "tanh"]

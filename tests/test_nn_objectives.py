@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nn import get_objective
-from nn.reference import losses as ref_losses
+from mimgan.nn import get_objective
+from mimgan.nn.reference import losses as ref_losses
 from nn_helpers import assert_grad_close, fd_grad
 
 CASES = [("mim", {}), ("mim", {"bounded": False}), ("gan", {"generator_loss": "saturating"}),

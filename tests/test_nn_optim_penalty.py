@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from nn import MLP, SGD, Adam, GradientPenalty, RMSProp, make_optimizer
-from nn.reference import RefAdam
+from mimgan.nn import MLP, SGD, Adam, GradientPenalty, RMSProp, make_optimizer
+from mimgan.nn.reference import RefAdam
 from nn_helpers import assert_grad_close, fd_grad
 
 
@@ -57,7 +57,7 @@ def test_optimisers_descend_a_quadratic(name):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_update_reports_non_finite_parameters(name, kw, dtype):
     """The check fused into the update loop flags any inf/NaN parameter, wherever it sits."""
-    from nn.optim import apply_update
+    from mimgan.nn.optim import apply_update
     n = 1000
     for bad_at, bad in [(None, 0.0), (0, np.inf), (517, -np.inf), (n - 1, np.nan)]:
         opt = make_optimizer(name, lr=0.01, **kw).bind(np.zeros(n, dtype))
@@ -93,7 +93,7 @@ def test_gradient_penalty_gradient_matches_fd(hidden):
 
 
 def test_blas_thread_policy():
-    from nn.blas import SMALL_GEMM_MACS, blas_threads, largest_product, resolve
+    from mimgan.nn.blas import SMALL_GEMM_MACS, blas_threads, largest_product, resolve
     assert largest_product([[21, 64, 64, 1]], 128) == 128 * 64 * 64
     assert resolve("auto", [[21, 64, 64, 1]], 128) == 1
     assert resolve("auto", [[784, 256, 256, 1]], 512) is None and 512 * 784 * 256 > SMALL_GEMM_MACS

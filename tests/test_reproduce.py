@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from experiments import reproduce as rp
-from experiments.cli import main
-from experiments.datasets import data_dir
-from experiments.datasets.registry import DATASETS
-from experiments.report import SECTIONS, build_report
+from mimgan.experiments import reproduce as rp
+from mimgan.experiments.stages import budgets
+from mimgan.experiments import cli
+from mimgan.experiments.cli import main
+from mimgan.experiments.datasets import data_dir
+from mimgan.experiments.datasets.registry import DATASETS
+from mimgan.experiments.report import SECTIONS, build_report
 
 TINY = {
+    "theory": {},
     "fig1": {"seeds": 1, "batch": 200, "phase2_iters": 20},
     "rare-events": {"seeds": 1, "iters": 40, "p_values": (0.1,), "dims": (1,)},
     "detect": {
@@ -25,7 +28,7 @@ TINY = {
 
 @pytest.fixture()
 def tiny_budget(monkeypatch):
-    monkeypatch.setitem(rp.BUDGETS, "quick", TINY)
+    monkeypatch.setitem(budgets.BUDGETS, "quick", TINY)
 
 
 @pytest.fixture()
@@ -116,18 +119,19 @@ def test_report_of_a_detect_folder_and_errors(tmp_path, capsys):
     assert "no results folder" in capsys.readouterr().err
     with pytest.raises(ValueError, match="unknown stage"):
         rp.reproduce_all(tmp_path / "x", stages=("figure9",))
+    assert not (tmp_path / "x").exists()  # settings are checked before anything is written
     assert main(["reproduce", "detect", "--option", "iters=5", "--out", str(tmp_path / "y")]) == 2
-    groups = rp.detection_groups(quick=False, datasets=["mnist"], mnist_digits=[3, 5])
-    assert [g["label"] for g in groups] == ["mnist_digit3", "mnist_digit5"]
-    assert {c["digit"] for c in groups[1]["configs"]} == {5} and len(groups[1]["configs"]) == 40
+    groups = rp.stage_groups("detect", quick=False, datasets=["mnist"], mnist_digits=[3, 5])
+    assert [g.label for g in groups] == ["mnist_digit3", "mnist_digit5"]
+    assert {c["digit"] for c in groups[1].configs} == {5} and len(groups[1].configs) == 40
     with pytest.raises(ValueError, match="unknown detection dataset"):
-        rp.detection_groups(datasets=["cifar"])
+        rp.stage_groups("detect", datasets=["cifar"])
     with pytest.raises(ValueError, match="digits are 0-9"):
-        rp.detection_groups(mnist_digits=[10])
+        rp.stage_groups("detect", mnist_digits=[10])
 
 
 def test_document_renders_the_same_blocks_to_markdown_and_escaped_html():
-    from experiments.document import Document
+    from mimgan.experiments.report.document import Document
     d = Document("T <1>").heading("A & B").para("use `x<y` and **bold**").table(["a|b", "c"], [[1, "<i>"]])
     d.figure("f.png", "cap").bullets(["one"]).pre("x < 1")
     md, html = d.to_markdown(), d.to_html()
@@ -142,6 +146,6 @@ def test_document_renders_the_same_blocks_to_markdown_and_escaped_html():
 def test_ctrl_c_is_a_clean_exit_that_says_how_to_resume(tmp_path, monkeypatch, capsys):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
-    monkeypatch.setattr(rp, "reproduce_all", interrupted)
+    monkeypatch.setattr(cli, "reproduce_all", interrupted)
     assert main(["reproduce", "--quick", "--out", str(tmp_path), "--executor", "serial"]) == 130
     assert "run the same command again" in capsys.readouterr().err

@@ -4,8 +4,8 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
-import theory
-from theory import divergences as dv
+from mimgan import theory
+from mimgan.theory import divergences as dv
 
 GAUSS = [(0.0, 1.0, 1.0, 2.0), (4.0, 1.25, 3.0, 1.0), (-1.0, 0.5, 2.0, 1.5), (0.0, 3.0, 0.2, 0.4)]
 

@@ -3,9 +3,9 @@ and a deliberately wrong formula flips it (mutation tests)."""
 import numpy as np
 import sympy as sp
 
-from theory import FAILS, HOLDS, HOLDS_UNDER_CONDITION, HOLDS_WITH_ERRATUM
-from theory.checks import anti_interference, eq26, lemma1, objectives, proposition1, proposition2, rare_events
-from theory.objectives import p, q
+from mimgan.theory import FAILS, HOLDS, HOLDS_UNDER_CONDITION, HOLDS_WITH_ERRATUM
+from mimgan.theory.checks import anti_interference, eq26, lemma1, objectives, proposition1, proposition2, rare_events
+from mimgan.theory.objectives import p, q
 
 
 def test_objective_checks_hold_and_flip():

@@ -4,8 +4,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-import theory
-from theory.checks.anti_interference import PRINTED, eps
+from mimgan import theory
+from mimgan.theory.checks.anti_interference import PRINTED, eps
 
 probs = st.lists(st.floats(0.01, 1.0), min_size=2, max_size=8)
 

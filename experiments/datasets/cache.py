@@ -10,9 +10,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from .registry import RemoteFile, get_spec
-
-ENV_VAR = "MIMGAN_DATA"
+from ... import DATA_ENV as ENV_VAR
+from .registry import DATASETS, RemoteFile, get_spec
 
 
 class DatasetUnavailableError(RuntimeError):
@@ -92,6 +91,5 @@ def fetch(name: str, data_dir_=None, download: bool = True, progress: bool = Fal
 
 def verify(data_dir_=None) -> dict:
     """{relpath: status} for every registered file in the data folder."""
-    from .registry import DATASETS
     root = data_dir(data_dir_)
     return {f.relpath: file_status(f, root) for spec in DATASETS.values() for f in spec["files"]}

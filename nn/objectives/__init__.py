@@ -19,7 +19,20 @@ from . import dispatch, gan, lsgan, mim, wgan
 
 @dataclass(frozen=True)
 class Family:
+    """A registered GAN family: its kernels' module, training defaults and what the rest of the toolkit
+    derives from it.
+
+    ``label`` names it in tables and figures; ``theory`` is its objective in
+    :data:`theory.OBJECTIVES`; ``reference`` its plain-NumPy losses in
+    :func:`nn.reference.losses`; ``paper`` marks the four families Section IV
+    compares (the default set of every experiment).
+    """
+
     module: object
+    label: str
+    theory: str
+    reference: str
+    paper: bool = False
     n_critic: int = 1
     clip: float = 0.0
     gp_lambda: float = 0.0
@@ -28,12 +41,22 @@ class Family:
 
 #: name -> family; "wgan-gp" is the WGAN critic loss plus the gradient penalty.
 REGISTRY = {
-    "mim": Family(mim),
-    "gan": Family(gan),
-    "lsgan": Family(lsgan),
-    "wgan": Family(wgan, n_critic=5, clip=0.01),
-    "wgan-gp": Family(wgan, n_critic=5, gp_lambda=10.0),
+    "mim": Family(mim, "MIM", "mim", "mim", paper=True),
+    "gan": Family(gan, "KL (GAN)", "gan", "gan", paper=True),
+    "lsgan": Family(lsgan, "LS", "lsgan", "lsgan", paper=True),
+    "wgan": Family(wgan, "W", "wgan", "wgan", paper=True, n_critic=5, clip=0.01),
+    "wgan-gp": Family(wgan, "W-GP", "wgan", "wgan", n_critic=5, gp_lambda=10.0),
 }
+
+#: The four families of Section IV, in the paper's order: the default set of every experiment.
+PAPER_FAMILIES = tuple(name for name, fam in REGISTRY.items() if fam.paper)
+#: Table and figure labels.
+LABELS = {name: fam.label for name, fam in REGISTRY.items()}
+
+
+def family_order(name: str) -> int:
+    """Sort key: registry order (unknown names last)."""
+    return list(REGISTRY).index(name) if name in REGISTRY else len(REGISTRY)
 
 
 def _logits(x, name):
@@ -113,3 +136,12 @@ def get_objective(name: str, **options) -> Objective:
 
 
 OBJECTIVE_NAMES = tuple(REGISTRY)
+
+
+def check_names(names, what="GAN") -> list[str]:
+    """``names`` as a list, with a ValueError naming any that is not registered (or empty)."""
+    names = list(names)
+    bad = [n for n in names if n not in REGISTRY]
+    if bad or not names:
+        raise ValueError(f"unknown {what} {bad or names!r}; choose from {', '.join(REGISTRY)}")
+    return names

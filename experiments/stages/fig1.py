@@ -1,4 +1,4 @@
-"""Figure 1 (Section IV-B1): generator training against a fixed discriminator, four GAN families.
+"""Stage ``fig1`` (Figure 1, Section IV-B1): generator training against a fixed discriminator.
 
 Protocol.  Data N(mu = 4, sigma = 1.25), 16,000 fresh samples per iteration,
 divided by ``scale = 10`` so they lie inside the generator's tanh range
@@ -18,19 +18,31 @@ phase 2 length 1,000 iterations; the original GAN uses the minimax
 """
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import numpy as np
 
-import nn
-import theory
-from nn import MLP, SGD, Adam, GANTrainer, get_objective
+from ... import __version__, theory
+from ...nn import LABELS, MLP, PAPER_FAMILIES, SGD, Adam, GANTrainer, NonFiniteLossError, get_objective
+from ...nn.objectives import REGISTRY, check_names, family_order
+from ...nn.serialization import write_text_atomic
+from ..plotting import link, save_figure
+from ..tabulate import fmt, to_csv
+from .base import Group, pop_seeds, section_records, unknown_options
 
-GANS = ("mim", "gan", "lsgan", "wgan")
-LABEL = {"mim": "MIM", "gan": "KL (GAN)", "lsgan": "LS", "wgan": "W"}
-THEORY_KIND = {"mim": "mim", "gan": "gan", "lsgan": "lsgan", "wgan": "wgan"}
+NAME = "fig1"
+SECTIONS = ("Figure 1: generator objective with a fixed discriminator",)
+IN_PROCESS = False
+GANS = PAPER_FAMILIES
+NS = (500, 1000, 1500)
 DEFAULTS = {"mu": 4.0, "sigma": 1.25, "scale": 10.0, "batch": 16000, "latent": 8, "hidden": 32,
             "phase2_iters": 1000, "phase1_optimizer": "adam", "lr": 0.001}
+
+
+def defaults() -> dict:
+    return dict(DEFAULTS)
 
 
 def fig1_config(gan, n_pretrain, seed, **kw) -> dict:
@@ -49,6 +61,24 @@ def settle_iteration(curve, rel=0.01) -> int:
     tol = rel * max(abs(curve[0] - final), 1e-12)
     outside = np.flatnonzero(np.abs(curve - final) > tol)
     return int(outside[-1] + 1) if outside.size else 0
+
+
+def groups(budget, seeds=None, gans=None, Ns=NS, **kw) -> list[Group]:
+    """Every Figure 1 run of a budget; ``kw`` overrides protocol settings (see :data:`DEFAULTS`)."""
+    unknown_options(NAME, kw, DEFAULTS)
+    opts = dict(budget)
+    n_seeds = pop_seeds(opts, seeds)
+    opts.update({k: v for k, v in kw.items() if v is not None})
+    gans = check_names(gans or GANS)
+    return [Group(NAME, [fig1_config(g, n, s, **opts) for g in gans for n in Ns for s in range(n_seeds)])]
+
+
+def group_of(record) -> str:
+    return NAME
+
+
+def run(cfg: dict, data_dir=None) -> dict:
+    return run_fig1(cfg)
 
 
 def run_fig1(cfg: dict) -> dict:
@@ -81,14 +111,14 @@ def run_fig1(cfg: dict) -> dict:
         G.backward(dfake)
         sgd.step(G.params, G.grads)
     if not np.all(np.isfinite(curve)):
-        raise nn.NonFiniteLossError(f"fig1 {gan} N={cfg['n_pretrain']} seed={seed}: objective became non-finite")
-    eq = theory.equilibrium_value(THEORY_KIND[gan])
+        raise NonFiniteLossError(f"fig1 {gan} N={cfg['n_pretrain']} seed={seed}: objective became non-finite")
+    eq = theory.equilibrium_value(REGISTRY[gan].theory)
     sample = G.forward(np.random.default_rng([seed, 3]).standard_normal((20000, cfg["latent"])).astype(np.float32))
     return {"config": cfg, "curve": curve.tolist(), "final": float(curve[-1]), "equilibrium_value": eq,
             "final_distance_to_equilibrium": float(abs(curve[-1] - eq)), "settle_iteration": settle_iteration(curve),
             "std_last_100": float(np.std(curve[-100:], ddof=1)),
             "generated_mean": float(sample.mean() * cfg["scale"]), "generated_std": float(sample.std() * cfg["scale"]),
-            "seconds": time.perf_counter() - t0, "version": nn.__version__}
+            "seconds": time.perf_counter() - t0, "version": __version__}
 
 
 def summarise_fig1(records) -> list[dict]:
@@ -97,7 +127,7 @@ def summarise_fig1(records) -> list[dict]:
     for r in records:
         groups.setdefault((r["config"]["gan"], r["config"]["n_pretrain"]), []).append(r)
     rows = []
-    for (gan, n), rs in sorted(groups.items(), key=lambda kv: (GANS.index(kv[0][0]), kv[0][1])):
+    for (gan, n), rs in sorted(groups.items(), key=lambda kv: (family_order(kv[0][0]), kv[0][1])):
         def ms(key):
             v = np.array([r[key] for r in rs], float)
             return float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0
@@ -115,12 +145,10 @@ def figure1(records, path_stem):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plotting import save_figure
-
     Ns = sorted({r["config"]["n_pretrain"] for r in records})
     fig, axes = plt.subplots(2, len(Ns), figsize=(4.5 * len(Ns), 7), squeeze=False)
     for j, n in enumerate(Ns):
-        for gan in GANS:
+        for gan in sorted({r["config"]["gan"] for r in records}, key=family_order):
             rs = [r for r in records if r["config"]["gan"] == gan and r["config"]["n_pretrain"] == n]
             if not rs:
                 continue
@@ -128,12 +156,12 @@ def figure1(records, path_stem):
             it = np.arange(1, C.shape[1] + 1)
             m = C.mean(0)
             half = 1.96 * C.std(0, ddof=1) / np.sqrt(len(C)) if len(C) > 1 else 0 * m
-            axes[0, j].plot(it, m, label=LABEL[gan])
+            axes[0, j].plot(it, m, label=LABELS[gan])
             axes[0, j].fill_between(it, m - half, m + half, alpha=0.25)
             # Distances are positive and spread over decades: median and quartiles on a log axis.
             Y = np.abs(C - rs[0]["equilibrium_value"])
             q1, med, q3 = np.percentile(Y, [25, 50, 75], axis=0)
-            axes[1, j].plot(it, med, label=LABEL[gan])
+            axes[1, j].plot(it, med, label=LABELS[gan])
             axes[1, j].fill_between(it, q1, q3, alpha=0.25)
         axes[0, j].set(title=f"N = {n}", xlabel="generator iteration (D fixed)", ylabel="objective L(D, G)")
         axes[1, j].set(xlabel="generator iteration (D fixed)", ylabel="|L - L_eq| (median, quartiles)", yscale="log")
@@ -141,3 +169,28 @@ def figure1(records, path_stem):
     fig.suptitle("Figure 1: generator objective with the discriminator fixed (mean, 95% CI over seeds)")
     fig.tight_layout()
     return save_figure(fig, path_stem)
+
+
+def summarise(root, label, records) -> dict:
+    """Figure 1 tables and figure under ``root`` from stored records."""
+    root = Path(root)
+    rows = summarise_fig1(records)
+    write_text_atomic(root / "fig1_summary.csv", to_csv(rows))
+    write_text_atomic(root / "fig1_summary.json", json.dumps(rows, indent=1))
+    return {"rows": rows, "figure": figure1(records, root / "fig1")}
+
+
+def report(doc, out, groups) -> dict:
+    recs = section_records(doc, SECTIONS[0], groups)
+    if not recs:
+        return {}
+    s = summarise(Path(out) / NAME, NAME, recs)
+    doc.para("Phase 1 trains each GAN; phase 2 fixes D and trains G alone with SGD, recording the generator "
+             "objective L. |L - L_eq| is the final distance to the value at the equilibrium P = Pg.")
+    doc.figure(link(s["figure"], out),
+               "Figure 1: generator objective during phase 2 (mean and 95 % band over seeds)")
+    doc.table(["GAN", "N", "seeds", "final L", "|L - L_eq|", "settling iteration", "std of last 100"],
+              [[r["gan"], r["N"], r["seeds"], f"{r['final_mean']:+.4f} ± {r['final_std']:.4f}",
+                fmt(r["final_distance_to_equilibrium_mean"], 4), f"{r['settle_iteration_mean']:.0f}",
+                f"{r['std_last_100_mean']:.2e}"] for r in s["rows"]])
+    return s

@@ -6,13 +6,14 @@
 """
 from __future__ import annotations
 
+import inspect
 import time
 
 import numpy as np
 
-from nn import MLP, Adam, GANTrainer
-from nn.latent_search import cross_entropy, search_rows
-from nn.mlp import check_batch
+from ...nn import MLP, Adam, GANTrainer
+from ...nn.latent_search import cross_entropy, search_rows
+from ...nn.mlp import check_batch
 
 from .scaling import MinMaxToTanh
 
@@ -69,6 +70,7 @@ class GANAnomalyDetector:
     scaler_ : MinMaxToTanh
     decision_scores_ : ndarray  (scores of the training rows)
     threshold_ : float
+    labels_ : ndarray  (Eq. 21 on the training rows: 1 where decision_scores_ > threshold_)
     n_features_in_ : int
     timings_ : dict  (seconds spent in fit / scoring)
     """
@@ -99,8 +101,29 @@ class GANAnomalyDetector:
         self.n_threads = n_threads
         self.progress = progress
 
-    def get_params(self) -> dict:
-        return {k: getattr(self, k) for k in self.__init__.__code__.co_varnames[1:self.__init__.__code__.co_argcount]}
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return [n for n in inspect.signature(cls.__init__).parameters if n != "self"]
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor's parameters (scikit-learn's contract; none is itself an estimator, so
+        ``deep`` changes nothing)."""
+        return {k: getattr(self, k) for k in self._param_names()}
+
+    def set_params(self, **params) -> "GANAnomalyDetector":
+        """Set constructor parameters by name; returns ``self``. The next ``fit`` uses them."""
+        valid = self._param_names()
+        bad = sorted(set(params) - set(valid))
+        if bad:
+            raise ValueError(f"invalid parameter(s) {bad} for GANAnomalyDetector; valid: {valid}")
+        for k, v in params.items():
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {n: p.default for n, p in inspect.signature(type(self).__init__).parameters.items() if n != "self"}
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        return f"GANAnomalyDetector({', '.join(changed)})"
 
     def _validate_params(self):
         if not (isinstance(self.contamination, (int, float)) and 0 < self.contamination <= 0.5):
@@ -137,10 +160,25 @@ class GANAnomalyDetector:
         self.gan_.fit(Xs, int(self.n_iter), progress=self.progress)
         t1 = time.perf_counter()
         self.threshold_index_ = self._threshold_index(len(Xs))
-        self.decision_scores_ = self._score_scaled(Xs[self.threshold_index_])
+        self._threshold_rows_scaled = Xs[self.threshold_index_]
+        self.decision_scores_ = self._score_scaled(self._threshold_rows_scaled)
         self.threshold_ = float(np.quantile(self.decision_scores_, 1.0 - self.contamination))
+        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
         self.timings_ = {"train_s": t1 - t0, "score_train_s": time.perf_counter() - t1}
         return self
+
+    def threshold_for(self, ce_input=None) -> float:
+        """Eq. 21's threshold Gamma under either reading of Eq. 24: the (1 - contamination) quantile of
+        the training scores (``threshold_rows`` of them) computed with that reading.
+
+        ``threshold_for()`` is ``threshold_``; the other reading costs one latent search of those rows.
+        """
+        self._check_fitted()
+        ce = self._reading(ce_input)
+        if ce == self.ce_input:
+            return self.threshold_
+        scores = self._score_scaled(self._threshold_rows_scaled, ce)
+        return float(np.quantile(scores, 1.0 - self.contamination))
 
     def _threshold_index(self, n):
         if self.threshold_rows is None or self.threshold_rows >= n:
@@ -176,10 +214,13 @@ class GANAnomalyDetector:
         """The pieces of Eq. 23 and 25 per row: residual, H_ce(D(G(z))), J, H_ce(D(x)), S."""
         self._check_fitted()
         X = check_batch(X, self.n_features_in_, name="X")
+        return self._terms(self.scaler_.transform(X).astype(np.float32), self._reading(ce_input))
+
+    def _reading(self, ce_input):
         ce = self.ce_input if ce_input is None else ce_input
         if ce not in CE_INPUTS:
             raise ValueError(f"ce_input must be one of {CE_INPUTS}, got {ce!r}")
-        return self._terms(self.scaler_.transform(X).astype(np.float32), ce)
+        return ce
 
     def _score_scaled(self, Xs, ce_input=None):
         return self._terms(Xs, self.ce_input if ce_input is None else ce_input)["score"]

@@ -1,13 +1,16 @@
-"""Tables, paired tests and the Figures 2–5 layout, computed from stored run records only."""
+"""Detection over seeds: tables, paired tests and the Figures 2–5 layout, from stored run records only."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
 
-from nn.serialization import write_text_atomic
+from ...nn import LABELS
+from ...nn.objectives import family_order
+from ...nn.serialization import write_text_atomic
+from ..plotting import save_figure
+from ..stats import paired_wilcoxon
+from ..tabulate import to_csv
 
 METRICS = ("auc", "f1_threshold", "f1_at_k", "f1_best")
 
@@ -34,7 +37,6 @@ def table(records, reading=None) -> list[dict]:
 
 def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
     """Wilcoxon signed-rank test of ``baseline`` against each other GAN over common seeds."""
-    from scipy.stats import wilcoxon
     by = {}
     for r in records:
         if reading in r["metrics"]:
@@ -47,22 +49,12 @@ def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
         base = by[(ds, baseline)]
         seeds = sorted(set(base) & set(vals))
         d = np.array([base[s] - vals[s] for s in seeds])
-        p = float(wilcoxon(d).pvalue) if len(d) >= 5 and np.any(d != 0) else float("nan")
+        p = paired_wilcoxon(d)
         out.append({"dataset": ds, "baseline": baseline, "other": gan, "metric": metric, "reading": reading,
                     "n": len(d), "mean_diff": float(d.mean()) if len(d) else float("nan"),
                     "wins": int(np.sum(d > 0)), "losses": int(np.sum(d < 0)), "p_value": p,
                     "baseline_better_at_5pct": bool(p < 0.05 and d.mean() > 0)})
     return out
-
-
-def to_csv(rows) -> str:
-    if not rows:
-        return ""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
 
 
 def figure(records, reading, title, path):
@@ -71,9 +63,8 @@ def figure(records, reading, title, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    gans = sorted({r["config"]["gan"] for r in records}, key=lambda g: ("mim", "gan", "lsgan", "wgan", "wgan-gp").index(g)
-                  if g in ("mim", "gan", "lsgan", "wgan", "wgan-gp") else 9)
-    label = {"mim": "MIM", "gan": "KL (GAN)", "lsgan": "LS", "wgan": "W", "wgan-gp": "W-GP"}
+    gans = sorted({r["config"]["gan"] for r in records}, key=family_order)
+    label = LABELS
     fig, ax = plt.subplots(1, 3, figsize=(13, 4))
     grid = None
     aucs, f1s = [], []
@@ -93,7 +84,6 @@ def figure(records, reading, title, path):
     ax[2].set(title="(c) F1 at the Eq. 21 threshold", ylabel="F1")
     fig.suptitle(title)
     fig.tight_layout()
-    from .plotting import save_figure
     return save_figure(fig, Path(path), dpi=120)
 
 

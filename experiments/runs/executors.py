@@ -34,7 +34,7 @@ EXECUTORS = ("serial", "local", "dask")
 
 def call_with_blas_threads(fn, config, blas_threads):
     """Run ``fn(config)`` with BLAS limited to ``blas_threads`` (None: unchanged); the task body of every pool."""
-    from nn.blas import blas_threads as limit  # controls SciPy's OpenBLAS, the one numba calls
+    from ...nn.blas import blas_threads as limit  # controls SciPy's OpenBLAS, the one numba calls
     with limit(None if blas_threads is None else int(blas_threads)):
         return fn(config)
 

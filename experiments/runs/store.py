@@ -9,7 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from nn.serialization import write_text_atomic
+from ...nn.serialization import write_text_atomic
 
 
 def run_id(config: dict) -> str:

@@ -1,0 +1,141 @@
+"""``OUT/report.md`` and ``OUT/report.html`` from the results stores alone (``mimgan report OUT``).
+
+Reads ``OUT/reproduce.json`` (which run ids make up each stage group, the
+budget, skipped groups and wall times) and the stored run records; each stage
+redraws its own section, tables and figures from them; nothing is trained.
+Without a ``reproduce.json`` (folders filled by ``mimgan detect`` or
+``mimgan reproduce fig1``) it reports every record it finds.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ...nn.serialization import write_text_atomic
+from ..runs import ResultStore
+from ..stages import STAGES
+from ..tabulate import fmt
+from .document import Document
+from .references import ADBENCH, best_one_class
+
+COMPARISON = "Comparison with published numbers"
+SECTIONS = ("Summary", *(s for st in STAGES.values() for s in st.SECTIONS), COMPARISON, "Skipped parts",
+            "Configuration", "Library versions", "Wall times")
+
+
+def stage_records(out: Path, name: str, stage_log=None) -> dict:
+    """``{group label: records}`` of stage ``name``: the run ids the plan lists, or every stored record."""
+    stage = STAGES[name]
+    store = ResultStore(out / name)
+    if stage_log and "ids" in stage_log:
+        return {label: [store.read(i) for i in ids if store.has(i)] for label, ids in stage_log["ids"].items()}
+    groups = {}
+    for r in store.records():
+        groups.setdefault(stage.group_of(r), []).append(r)
+    return groups
+
+
+def _compare(doc, summary):
+    doc.heading(COMPARISON)
+    rows = []
+    for label, s in summary.items():
+        ref = best_one_class(s["dataset"])
+        if ref is None:
+            continue
+        best = max(s["rows"], key=lambda r: r["auc_mean"])
+        name, auc = ref
+        mim = next((r for r in s["rows"] if r["gan"] == "mim"), None)
+        rows.append([label, s["protocol"], fmt(mim["auc_mean"]) if mim else "n/a",
+                     f"{best['gan']} {best['auc_mean']:.3f}", f"{name} {auc:.3f}",
+                     f"{best['auc_mean'] - auc:+.3f}", f"{ADBENCH[s['dataset']]:.4f}"])
+    if not rows:
+        doc.para("No ODDS results to compare.")
+        return
+    doc.para("Best classical detector under the same one-class protocol (pyod 3.6.7 defaults, 10 seeds) and "
+             "ADBench's unsupervised number (70/30 split with anomalies in training — a different protocol; "
+             "`mimgan detect --protocol contaminated` follows it).")
+    doc.table(["dataset", "protocol", "MIM AUC", "best GAN here", "best classical (one-class)",
+               "best GAN - classical", "ADBench (contaminated)"], rows)
+
+
+def _skipped(log, has_log) -> dict:
+    stages = log.get("stages", {})
+    skipped = {k: v for st in stages.values() for k, v in st.get("skipped", {}).items()}
+    skipped.update({s: "not requested" for s in STAGES if has_log and s not in stages})
+    if "detect" in stages:
+        budget = log.get("budget", {}).get("detect", {})
+        opts = log.get("options", {}).get("detect", {})
+        for name in budget:
+            if opts.get("datasets") and name not in opts["datasets"]:
+                skipped[name] = "not requested (--datasets)"
+        digits = opts.get("mnist_digits")
+        left = sorted(set(budget.get("mnist", {}).get("digits", ())) - set(digits or ()))
+        if digits is not None and left and "mnist" not in skipped:
+            skipped["mnist digits " + ",".join(map(str, left))] = (
+                f"not requested (--mnist-digits {','.join(map(str, digits))}; the {log['mode']} budget has them)")
+    return skipped
+
+
+def _record_seconds(r):
+    v = r.get("seconds", r.get("timings", {}).get("total_s") if isinstance(r.get("timings"), dict) else None)
+    return v if isinstance(v, (int, float)) else None
+
+
+def build_report(out) -> dict:
+    """Write ``report.md`` and ``report.html`` under ``out``; return their paths and the section names."""
+    out = Path(out)
+    if not out.is_dir():
+        raise FileNotFoundError(f"no results folder at {out}")
+    log_path = out / "reproduce.json"
+    has_log = log_path.exists()
+    log = json.loads(log_path.read_text()) if has_log else {"stages": {}}
+    stages = log.get("stages", {})
+    doc = Document("mimgan: reproduction of “MIM-Based GAN” (She & Fan)")
+    doc.heading(SECTIONS[0])
+    if has_log:
+        doc.para(f"Mode `{log['mode']}`, executor: {log['executor']}. Started {log['started']}; wall time "
+                 f"{log.get('wall_seconds', 0) / 60:.1f} min for the stages run ({', '.join(stages)}).")
+        doc.para(f"Command: `{log['command']}`")
+    else:
+        doc.para("No `reproduce.json` here: the report covers every stored record found.")
+    records = {name: stage_records(out, name, stages.get(name)) for name in STAGES}
+    summaries = {name: stage.report(doc, out, records[name]) for name, stage in STAGES.items()}
+    _compare(doc, summaries["detect"])
+    doc.heading("Skipped parts")
+    skipped = _skipped(log, has_log)
+    doc.bullets([f"{k}: {v}" for k, v in skipped.items()]) if skipped else doc.para("None.")
+    doc.heading("Configuration")
+    if has_log:
+        doc.para("Budget of this mode, then the defaults it overrides (every run's full configuration is also "
+                 "in its JSON record, whose file name is the hash of that configuration):")
+        doc.pre(json.dumps({k: log.get(k) for k in ("mode", "budget", "seeds_override", "options")}, indent=1))
+        doc.pre(json.dumps({f"{name} defaults": st.defaults() for name, st in STAGES.items() if st.defaults()},
+                           indent=1))
+    else:
+        doc.para("See each run's JSON record.")
+    doc.heading("Library versions")
+    vers = log.get("versions") or {}
+    doc.table(["package", "version"], [[k, v] for k, v in vers.items()]) if vers else doc.para("Not recorded.")
+    doc.heading("Wall times")
+    if stages:
+        doc.table(["stage", "runs computed / total", "wall time of the last invocation"],
+                  [[name, f"{s.get('computed', 0)} / {s.get('total', 0)}", f"{s.get('seconds', 0):.1f} s"]
+                   for name, s in stages.items()])
+    inv = log.get("invocations", [])
+    if len(inv) > 1:
+        doc.para(f"This folder was filled by {len(inv)} invocations (an interrupted run is resumed by rerunning the "
+                 f"same command), {sum(i['wall_seconds'] for i in inv) / 60:.1f} min of wall time in all:")
+        doc.table(["started", "mode", "runs computed", "wall time"],
+                  [[i["started"], i["mode"], i["computed"], f"{i['wall_seconds']:.1f} s"] for i in inv])
+    compute = {}
+    for name in ("fig1", "rare-events", "detect"):
+        secs = [s for r in ResultStore(out / name).records() if (s := _record_seconds(r)) is not None]
+        if secs:
+            compute[name] = sum(secs)
+    if compute:
+        doc.para("Compute time stored with the records (sum over runs, all invocations): "
+                 + ", ".join(f"{k} {v / 60:.1f} min" for k, v in compute.items()) + ".")
+    md, html = out / "report.md", out / "report.html"
+    write_text_atomic(md, doc.to_markdown())
+    write_text_atomic(html, doc.to_html())
+    return {"markdown": md, "html": html, "sections": doc.section_names()}

@@ -1,0 +1,22 @@
+"""The stages of ``mimgan reproduce``, in the order the paper is reproduced.
+
+Each is a module with the interface of :mod:`.base`: the theory checks,
+Figure 1, the rare-event experiment and Figures 2–5.  ``reproduce``,
+``--dry-run`` and the report loop over :data:`STAGES`.
+"""
+from . import detect, fig1, rare_events, theory
+from .base import Group
+
+STAGES = {m.NAME: m for m in (theory, fig1, rare_events, detect)}
+NAMES = tuple(STAGES)
+
+
+def get_stage(name: str):
+    """The stage module called ``name``, with an error listing the valid names."""
+    try:
+        return STAGES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown stage {name!r}; choose from {', '.join(NAMES)}") from None
+
+
+__all__ = ["Group", "NAMES", "STAGES", "get_stage", "detect", "fig1", "rare_events", "theory"]

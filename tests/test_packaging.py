@@ -1,0 +1,184 @@
+"""The package's shape: one ``mimgan`` namespace, no import cycles, every family list from the registry,
+and a relative ``MIMGAN_DATA`` that means the folder the user ran the command in."""
+import ast
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import mimgan
+from mimgan.experiments import cli
+from mimgan.experiments.datasets import data_dir
+from mimgan.experiments.stages import STAGES
+from mimgan.nn import reference
+from mimgan.nn.objectives import LABELS, PAPER_FAMILIES, REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+SUBPACKAGES = ("theory", "nn", "experiments")
+
+
+def _modules():
+    """{dotted name: source path} of every module of the checkout, as installed under ``mimgan``."""
+    out = {"mimgan": ROOT / "__init__.py"}
+    for sub in SUBPACKAGES:
+        for path in sorted((ROOT / sub).rglob("*.py")):
+            rel = path.relative_to(ROOT).with_suffix("")
+            parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+            out[".".join(("mimgan",) + parts)] = path
+    return out
+
+
+def _resolve(module, is_pkg, node):
+    """Absolute target of an import statement inside ``module`` (None for outside imports)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names if a.name.split(".")[0] == "mimgan"]
+    base = module.split(".") if is_pkg else module.split(".")[:-1]
+    if node.level:
+        base = base[:len(base) - (node.level - 1)]
+        target = ".".join(base + ([node.module] if node.module else []))
+    else:
+        target = node.module or ""
+    if target.split(".")[0] != "mimgan":
+        return []
+    return [target] + [f"{target}.{a.name}" for a in node.names]
+
+
+def _import_graph():
+    """Module-level and function-level edges between mimgan modules (from the source, not by importing)."""
+    mods = _modules()
+    top, inner = {m: set() for m in mods}, {m: set() for m in mods}
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text())
+        is_pkg = path.name == "__init__.py"
+        module_level = set(map(id, tree.body))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for t in _resolve(name, is_pkg, node):
+                    if t in mods and t != name:
+                        (top if id(node) in module_level else inner)[name].add(t)
+    return top, inner
+
+
+def test_pyproject_lists_every_package():
+    cfg = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert cfg["package-dir"] == {"mimgan": "."}
+    folders = {"mimgan"} | {"mimgan." + ".".join(p.parent.relative_to(ROOT).parts)
+                            for sub in SUBPACKAGES for p in (ROOT / sub).rglob("__init__.py")}
+    assert set(cfg["packages"]) == folders
+
+
+def test_no_import_cycles():
+    top, _ = _import_graph()
+    # A package's __init__ importing its own submodules is not a cycle; a submodule importing a sibling
+    # through the package __init__ is resolved to the package, so edges to one's own ancestors are dropped.
+    graph = {m: {t for t in ts if not m.startswith(t + ".")} for m, ts in top.items()}
+    state, stack = {}, []
+
+    def visit(m):
+        state[m] = "open"
+        stack.append(m)
+        for t in sorted(graph[m]):
+            if state.get(t) == "open":
+                raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(t):] + [t]))
+            if t not in state:
+                visit(t)
+        stack.pop()
+        state[m] = "done"
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m)
+
+
+def test_function_level_imports_are_few_and_not_cycle_dodges():
+    """Only one mimgan import is deferred into a function: the executors' BLAS limiter, which a pool
+    worker must import after its initializer capped the thread counts."""
+    _, inner = _import_graph()
+    deferred = {(m, t) for m, ts in inner.items() for t in ts}
+    assert deferred <= {("mimgan.experiments.runs.executors", "mimgan.nn.blas")}, deferred
+
+
+def test_every_module_imports_in_a_fresh_interpreter():
+    names = sorted(_modules())
+    code = "import importlib, sys\nfor n in sys.argv[1:]:\n    importlib.import_module(n)\nprint('ok')"
+    out = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True, timeout=300,
+                         cwd=Path.home())
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_no_top_level_nn_theory_or_experiments():
+    """Outside the checkout only the ``mimgan`` namespace exists."""
+    code = ("import importlib.util as u\n"
+            "print([n for n in ('nn', 'theory', 'experiments') if u.find_spec(n) is not None])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path.home())
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_installed_package_is_the_one_under_test():
+    """CI runs the suite a second time against a non-editable install (``MIMGAN_EXPECT_INSTALLED=1``)."""
+    location = Path(mimgan.__file__).resolve().parent
+    if os.environ.get("MIMGAN_EXPECT_INSTALLED") == "1":
+        assert "site-packages" in location.parts and location != ROOT, location
+    else:
+        assert location == ROOT, location
+
+
+def test_public_api():
+    from mimgan import GANAnomalyDetector, GANTrainer, MLP, get_objective, verify  # noqa: F401
+    assert mimgan.__version__ == mimgan.nn.__version__
+    assert mimgan.theory.OBJECTIVES and callable(verify)
+    with pytest.raises(AttributeError, match="no attribute 'Detector'"):
+        mimgan.Detector  # noqa: B018
+
+
+def test_every_family_list_derives_from_the_registry():
+    for name, fam in REGISTRY.items():
+        assert fam.label, name
+        assert fam.theory in mimgan.theory.OBJECTIVES, f"{name}: no theory objective {fam.theory!r}"
+        d_loss, g_loss = reference.losses(fam.reference, {})  # a reference implementation exists
+        assert callable(d_loss) and callable(g_loss)
+    assert PAPER_FAMILIES == ("mim", "gan", "lsgan", "wgan") and set(LABELS) == set(REGISTRY)
+    for stage in STAGES.values():
+        assert getattr(stage, "GANS", PAPER_FAMILIES) == PAPER_FAMILIES
+    parser = cli.build_parser()
+    train = next(a for a in parser._subparsers._group_actions[0].choices["train"]._actions if a.dest == "gan")
+    assert train.choices == list(REGISTRY)
+    # No module of experiments/ spells out a list of families again.
+    names = set(REGISTRY)
+    for path in (ROOT / "experiments").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                consts = {e.value for e in node.elts if isinstance(e, ast.Constant)}
+                assert len(consts & names) < 3, f"{path.relative_to(ROOT)}:{node.lineno} lists GAN families"
+
+
+def test_relative_data_dir_is_pinned_at_import(tmp_path):
+    rel = os.path.relpath(data_dir(), tmp_path)
+    code = "import os, mimgan; print(os.environ['MIMGAN_DATA'])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "MIMGAN_DATA": rel})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == os.path.abspath(tmp_path / rel)
+
+
+def test_notebook_and_local_detection_with_a_relative_data_dir_from_the_repository_root(tmp_path):
+    """The README's test command gives ``MIMGAN_DATA=../shared/data``: a notebook kernel (which runs in
+    notebooks/) and the local pool's workers must read the folder meant from the root."""
+    env = {**os.environ, "MIMGAN_DATA": os.path.relpath(data_dir(), ROOT)}
+    nb = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                         "tests/test_notebooks.py::test_notebook_runs[06_anomaly_scoring]"],
+                        capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+    assert nb.returncode == 0, nb.stdout[-3000:] + nb.stderr[-3000:]
+    out = tmp_path / "out"
+    det = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio",
+                          "--gan", "mim", "--runs", "2", "--n-iter", "20", "--latent-steps", "3", "--executor",
+                          "local", "--workers", "2", "--out", str(out), "--quiet"],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+    assert det.returncode == 0, det.stderr
+    import json
+    records = [json.loads(p.read_text()) for p in (out / "detect" / "runs").glob("*.json")]
+    assert len(records) == 2
+    assert {r["data_dir"] for r in records} == {str(data_dir())}  # every worker read the absolute folder
