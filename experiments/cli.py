@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
@@ -11,11 +12,13 @@ from ..nn.serialization import write_text_atomic
 from ..theory.checks import ERROR, run_all
 from ..theory.report import format_table, to_json, to_markdown
 from . import datasets as ds
-from .anomaly import CE_INPUTS, PROTOCOLS
+from .anomaly import PROTOCOLS, GANAnomalyDetector
+from .anomaly.scaling import SCALINGS
 from .report import build_report
 from .reproduce import plan, reproduce_all, reproduce_stage, run_stage
 from .runs import EXECUTORS, make_executor
 from .stages import NAMES, detect
+from .stages.detect import READINGS
 from .train import train
 
 
@@ -54,15 +57,22 @@ def cmd_data(args) -> int:
     return 1 if any(s == "corrupt" for s in statuses.values()) else 0
 
 
+#: ``mimgan detect`` option -> detector parameter
+DETECTOR_OPTIONS = {"n_iter": "n_iter", "hidden": "hidden", "depth": "depth", "latent_dim": "latent_dim",
+                    "latent_steps": "latent_steps", "batch_size": "batch_size", "lr": "lr", "latent_lr": "latent_lr",
+                    "contamination": "contamination", "scaling": "scaling"}
+
+
 def cmd_detect(args) -> int:
     digits = [None]
     if args.dataset == "mnist":
         digits = list(range(10)) if args.digit == "all" else [int(args.digit)]
-    overrides = {"n_iter": args.n_iter, "hidden": args.hidden, "latent_dim": args.latent_dim,
-                 "latent_steps": args.latent_steps, "batch_size": args.batch_size, "ce_input": args.ce_input}
+    overrides = {param: getattr(args, opt) for opt, param in DETECTOR_OPTIONS.items()}
     seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else range(args.runs)
     groups = detect.user_groups(args.dataset, [g.strip() for g in args.gan.split(",") if g.strip()], seeds,
-                                args.protocol, digits, **overrides)
+                                args.protocol, digits, args.readings, args.data_dir, **overrides)
+    for grp in groups:
+        print(f"{grp.label}: {detect.describe_settings(grp.configs[0])}")
     executor = make_executor(args.executor, args.workers, args.scheduler)
     try:
         res = run_stage(args.out, detect, groups, executor, args.force, not args.quiet, args.data_dir,
@@ -71,15 +81,17 @@ def cmd_detect(args) -> int:
         executor.close()
     for label, s in res["summaries"].items():
         n = len(res["ids"][label])
-        print(f"\n{label}: {n} runs ({s['default_reading']} reading of Eq. 24; figure {s['figure']})")
+        print(f"\n{label}: {n} runs ({s['default_reading']} reading of Eq. 24); tables, summary.json and "
+              f"figure in {Path(s['figure']).parent}")
+        print(f"  {'GAN':8s} {'AUC':>15s} {'AUC-PR':>15s} {'F1@k':>15s} {'F1 (Eq. 21)':>15s} {'s/run':>6s}")
         for r in s["rows"]:
             if r["reading"] == s["default_reading"]:
-                print(f"  {r['gan']:8s} AUC {r['auc_mean']:.3f} +- {r['auc_std']:.3f}   "
-                      f"F1 {r['f1_threshold_mean']:.3f} +- {r['f1_threshold_std']:.3f}   "
-                      f"{r['seconds_per_run']:.1f} s/run")
+                cells = [f"{r[k + '_mean']:.3f} +- {r[k + '_std']:.3f}" for k in ("auc", "auc_pr", "f1_at_k",
+                                                                                 "f1_threshold")]
+                print(f"  {r['gan']:8s} " + " ".join(f"{c:>15s}" for c in cells) + f" {r['seconds_per_run']:6.1f}")
         for t in s["tests"]:
-            print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, "
-                  f"Wilcoxon p = {t['p_value']:.3g}")
+            p = f"Wilcoxon p = {t['p_value']:.3g}" if not t["p_value_note"] else f"no Wilcoxon p ({t['p_value_note']})"
+            print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, {p}")
     return 0
 
 
@@ -193,9 +205,20 @@ def _add_executor_options(p, default="local"):
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
 
 
+class _Help(argparse.HelpFormatter):
+    """Every option's help ends with its default, unless the help already states it."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" not in text and action.default not in (None, False, argparse.SUPPRESS) and action.option_strings:
+            text += " (default: %(default)s)"
+        return text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mimgan", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="mimgan", description=__doc__, formatter_class=_Help)
+    sub = parser.add_subparsers(dest="command", required=True,
+                                parser_class=functools.partial(argparse.ArgumentParser, formatter_class=_Help))
     v = sub.add_parser("verify", help="check every claim of Sections II-III and list the errata")
     v.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     v.add_argument("--markdown", metavar="PATH", help="also write a Markdown report")
@@ -209,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_data)
 
     t = sub.add_parser("detect", help="GAN anomaly detection runs and Figures 2-5")
+    dflt = GANAnomalyDetector()
     t.add_argument("--dataset", required=True, help="cardio, thyroid, musk, mnist or a path to an ODDS .mat file")
     t.add_argument("--gan", default=",".join(PAPER_FAMILIES),
                    help=f"comma-separated objectives from {', '.join(REGISTRY)} (default: the paper's four)")
@@ -216,16 +240,29 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seeds", help="explicit comma-separated seeds (overrides --runs)")
     t.add_argument("--out", default="results", help="output folder: runs, tables and figures go to OUT/detect, "
                    "the layout of `mimgan reproduce` (default: results)")
-    t.add_argument("--protocol", default="one-class", choices=PROTOCOLS)
+    t.add_argument("--protocol", default="one-class", choices=PROTOCOLS,
+                   help="one-class: train on half the inliers; contaminated: a stratified 70/30 split with the "
+                        "anomalies left in training (ADBench)")
     t.add_argument("--digit", default="0", help="MNIST anomalous digit 0-9 or 'all'")
     t.add_argument("--force", action="store_true", help="recompute runs already in the store")
     t.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
-    t.add_argument("--n-iter", type=int, help="GAN training iterations")
-    t.add_argument("--hidden", type=int, help="hidden width")
-    t.add_argument("--latent-dim", type=int)
-    t.add_argument("--latent-steps", type=int, help="Adam steps of the latent search")
-    t.add_argument("--batch-size", type=int)
-    t.add_argument("--ce-input", choices=CE_INPUTS, help="reading of Eq. 24 used for the threshold")
+    rule = "default: the data-shape rule, see the README"
+    t.add_argument("--iterations", "--n-iter", dest="n_iter", type=int, help=f"GAN training iterations ({rule})")
+    t.add_argument("--hidden", type=int, help=f"hidden width of G and D ({rule})")
+    t.add_argument("--depth", type=int, help=f"hidden layers of G and D (default: {dflt.depth})")
+    t.add_argument("--latent-dim", type=int, help=f"size of z ({rule})")
+    t.add_argument("--latent-steps", type=int, help=f"Adam steps of the latent search, Eq. 22 ({rule})")
+    t.add_argument("--batch-size", type=int, help=f"training batch ({rule})")
+    t.add_argument("--lr", type=float, help=f"Adam learning rate of G and D (default: {dflt.lr})")
+    t.add_argument("--latent-lr", type=float, help=f"Adam learning rate of the latent search (default: {dflt.latent_lr})")
+    t.add_argument("--contamination", type=float,
+                   help=f"expected anomaly share; Eq. 21's threshold is the (1 - c) quantile of the training "
+                        f"scores (default: {dflt.contamination})")
+    t.add_argument("--scaling", choices=SCALINGS, help=f"feature scaling fitted on the training split: min-max onto "
+                   f"the generator's tanh range, or z-scores with a linear generator output (default: {dflt.scaling})")
+    t.add_argument("--readings", default=dflt.ce_input, choices=READINGS,
+                   help="reading(s) of Eq. 24 to score with; each costs one latent search of the test rows "
+                        f"(default: {dflt.ce_input})")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     # Serial by default: each run then has both cores, and its recorded timings mean "one run on this machine".
     _add_executor_options(t, default="serial")
@@ -234,15 +271,15 @@ def build_parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("train", help="train one GAN; save model, loss history and a plot")
     tr.add_argument("--gan", required=True, choices=list(REGISTRY))
     tr.add_argument("--data", default="gaussian", help="gaussian, mixture or a path to an .npy array")
-    tr.add_argument("--out", default="results/train")
-    tr.add_argument("--iters", type=int, default=3000)
-    tr.add_argument("--batch", type=int, default=256)
-    tr.add_argument("--hidden", type=int, default=64)
-    tr.add_argument("--latent", type=int, default=8)
-    tr.add_argument("--lr", type=float, default=0.001)
-    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--out", default="results/train", help="output folder")
+    tr.add_argument("--iters", type=int, default=3000, help="training iterations")
+    tr.add_argument("--batch", type=int, default=256, help="batch size")
+    tr.add_argument("--hidden", type=int, default=64, help="hidden width of G and D (two layers)")
+    tr.add_argument("--latent", type=int, default=8, help="size of z")
+    tr.add_argument("--lr", type=float, default=0.001, help="Adam learning rate of G and D")
+    tr.add_argument("--seed", type=int, default=0, help="seeds networks, data and training")
     tr.add_argument("--p-rare", type=float, default=0.05, help="rare-mode probability of --data mixture")
-    tr.add_argument("--quiet", action="store_true")
+    tr.add_argument("--quiet", action="store_true", help="no progress bar")
     tr.set_defaults(func=cmd_train)
 
     rp = sub.add_parser("reproduce", help="reproduce the paper: theory checks, Figure 1, rare events, Figures 2-5")
@@ -250,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode = rp.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="few seeds, fewer iterations (< 10 minutes on 2 cores)")
     mode.add_argument("--full", action="store_true", help="the paper's scale (default): 10 seeds, every MNIST digit")
-    rp.add_argument("--out", default="results")
+    rp.add_argument("--out", default="results", help="output folder: one sub-folder per stage, report.md/.html")
     rp.add_argument("--seeds", type=int, help="number of seeds (default: the budget's)")
     rp.add_argument("--p-rare", help="comma-separated rare-mode probabilities for rare-events, e.g. 0.01,0.05,0.2")
     rp.add_argument("--dims", default="1,2", help="rare-events data dimensions")
@@ -263,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--option", action="append", metavar="KEY=VALUE",
                     help="override a protocol setting, e.g. phase2_iters=2000, batch=4000, hidden=64, "
                          "phase1_optimizer=sgd (fig1) or iters=5000, batch=128 (rare-events); repeatable")
-    rp.add_argument("--quiet", action="store_true")
+    rp.add_argument("--quiet", action="store_true", help="no progress display")
     _add_executor_options(rp)
     rp.set_defaults(func=cmd_reproduce)
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from ..nn.serialization import write_text_atomic
 from . import datasets as ds
 from .report import build_report
-from .runs import ResultStore, SerialExecutor, run_id, run_tasks
-from .stages import NAMES, get_stage
+from .runs import SerialExecutor, run_id, run_tasks
+from .stages import NAMES, get_stage, store
 from .stages.budgets import BUDGETS, budget
 
 LOG = "reproduce.json"
@@ -47,7 +47,7 @@ def run_stage(out, stage, groups, executor=None, force=False, progress=True, dat
     """
     t0 = time.perf_counter()
     root = Path(out) / stage.NAME
-    store = ResultStore(root)
+    runs = store(out, stage)
     kwargs = {"data_dir": data_dir}
     if stage.IN_PROCESS:
         kwargs["progress"] = progress
@@ -67,7 +67,7 @@ def run_stage(out, stage, groups, executor=None, force=False, progress=True, dat
                 if progress:
                     print(f"  {stage.NAME}: skipping {grp.dataset}: {exc}", file=sys.stderr)
                 continue
-        records, n = run_tasks(store, grp.configs, fn, executor, force, progress, _desc(stage, grp.label))
+        records, n = run_tasks(runs, grp.configs, fn, executor, force, progress, _desc(stage, grp.label))
         if summarise:
             summaries[grp.label] = stage.summarise(root, grp.label, records)
         ids[grp.label] = [r["id"] for r in records]
@@ -97,9 +97,9 @@ def plan(out, quick=True, stages=NAMES, seeds=None, force=False, options=None) -
     rows = []
     for name in stages:
         stage = get_stage(name)
-        store = ResultStore(out / name)
+        runs = store(out, stage)
         for grp in stage_groups(name, quick, seeds, **options.get(name, {})):
-            done = 0 if force else sum(store.has(run_id(c)) for c in grp.configs)
+            done = 0 if force else sum(runs.has(run_id(c)) for c in grp.configs)
             rows.append({"stage": _desc(stage, grp.label), "runs": len(grp.configs), "stored": done,
                          "to_compute": len(grp.configs) - done})
     return rows

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Fewer paired differences than this give no Wilcoxon p-value (none below 0.05 is possible with 5).
-MIN_PAIRS = 5
+#: Fewer paired differences than this give no Wilcoxon p-value: with 5 the smallest two-sided p is
+#: 2/32 = 0.0625, so no test could reach 5 %.
+MIN_PAIRS = 6
 
 
 def paired_wilcoxon(d) -> float:
@@ -13,6 +14,16 @@ def paired_wilcoxon(d) -> float:
     from scipy.stats import wilcoxon
     d = np.asarray(d, float)
     return float(wilcoxon(d).pvalue) if len(d) >= MIN_PAIRS and np.any(d != 0) else float("nan")
+
+
+def missing_p_reason(d) -> str:
+    """Why :func:`paired_wilcoxon` gives no p-value for ``d`` ('' when it gives one)."""
+    d = np.asarray(d, float)
+    if len(d) < MIN_PAIRS:
+        return f"needs >= {MIN_PAIRS} paired seeds, has {len(d)}"
+    if not np.any(d != 0):
+        return "every paired difference is 0"
+    return ""
 
 
 def mean_ci95(v) -> tuple[float, float]:

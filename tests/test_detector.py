@@ -103,12 +103,14 @@ def test_cli_detect_small_run_resumes(tmp_path):
            "--runs", "2", "--n-iter", "50", "--latent-steps", "10", "--out", str(tmp_path), "--quiet"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
-    runs = sorted((tmp_path / "detect" / "runs").glob("*.json"))
+    runs = sorted((tmp_path / "detect" / "runs" / "cardio").glob("mim-seed*-*.json"))
+    runs += sorted((tmp_path / "detect" / "runs" / "cardio").glob("gan-seed*-*.json"))
     assert len(runs) == 4
     rec = json.loads(runs[0].read_text())
     assert {"config", "split", "metrics", "timings", "version"} <= set(rec)
-    assert set(rec["metrics"]) == {"logit", "output"} and 0 <= rec["metrics"]["logit"]["auc"] <= 1
-    for f in ("cardio_table.csv", "cardio_paired_tests.csv", "cardio_figure.png", "cardio_figure.pdf"):
+    assert set(rec["metrics"]) == {"logit"} and 0 <= rec["metrics"]["logit"]["auc"] <= 1  # the default reading only
+    for f in ("cardio_table_logit.csv", "cardio_paired_tests.csv", "cardio_summary.json", "cardio_figure.png",
+              "cardio_figure.pdf"):
         assert (tmp_path / "detect" / f).exists()
     mtimes = [p.stat().st_mtime_ns for p in runs]
     out2 = subprocess.run(cmd, capture_output=True, text=True, timeout=600)

@@ -179,6 +179,8 @@ def test_notebook_and_local_detection_with_a_relative_data_dir_from_the_reposito
                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
     assert det.returncode == 0, det.stderr
     import json
-    records = [json.loads(p.read_text()) for p in (out / "detect" / "runs").glob("*.json")]
+    records = [json.loads(p.read_text()) for p in (out / "detect" / "runs").rglob("*.json")]
     assert len(records) == 2
-    assert {r["data_dir"] for r in records} == {str(data_dir())}  # every worker read the absolute folder
+    # every worker read the folder meant, given as an absolute path
+    assert all(Path(r["data_dir"]).is_absolute() for r in records)
+    assert {Path(r["data_dir"]).resolve() for r in records} == {data_dir().resolve()}

@@ -43,7 +43,7 @@ def offline_data(tmp_path, monkeypatch):
 
 
 def _run_files(out: Path):
-    return {p: p.stat().st_mtime_ns for p in out.rglob("runs/*.json")}
+    return {p: p.stat().st_mtime_ns for p in out.rglob("runs/**/*.json")}
 
 
 def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path, tiny_budget, offline_data,
@@ -81,7 +81,7 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
     assert _run_files(out) == before
 
     # Interrupted: remove two finished runs; only those two are recomputed.
-    lost = sorted((out / "detect" / "runs").glob("*.json"))[:2]
+    lost = sorted((out / "detect" / "runs").rglob("*.json"))[:2]
     for p in lost:
         p.unlink()
     assert main(args) == 0

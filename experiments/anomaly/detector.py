@@ -15,7 +15,7 @@ from ...nn import MLP, Adam, GANTrainer
 from ...nn.latent_search import cross_entropy, search_rows
 from ...nn.mlp import check_batch
 
-from .scaling import MinMaxToTanh
+from .scaling import SCALINGS, make_scaler
 
 CE_INPUTS = ("logit", "output")
 
@@ -63,11 +63,16 @@ class GANAnomalyDetector:
     threshold_rows : int or None
         Score only this many (seeded, random) training rows for ``decision_scores_``
         and ``threshold_`` (None = all; MNIST uses 5,000 of its 54,000 rows).
+    scaling : {"minmax", "standard"}
+        ``"minmax"`` (default) maps each training column onto [-1, 1], the
+        range of the generator's tanh output (Section IV); ``"standard"`` uses
+        z-scores, as classical detectors usually do, with a linear generator
+        output so that every scaled value is reachable.
 
     Attributes
     ----------
     gan_ : nn.GANTrainer
-    scaler_ : MinMaxToTanh
+    scaler_ : MinMaxToTanh or Standardize
     decision_scores_ : ndarray  (scores of the training rows)
     threshold_ : float
     labels_ : ndarray  (Eq. 21 on the training rows: 1 where decision_scores_ > threshold_)
@@ -78,7 +83,7 @@ class GANAnomalyDetector:
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
-                 n_threads=None, progress=False):
+                 n_threads=None, progress=False, scaling="minmax"):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
@@ -100,6 +105,7 @@ class GANAnomalyDetector:
         self.threshold_rows = threshold_rows
         self.n_threads = n_threads
         self.progress = progress
+        self.scaling = scaling
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -128,6 +134,8 @@ class GANAnomalyDetector:
     def _validate_params(self):
         if not (isinstance(self.contamination, (int, float)) and 0 < self.contamination <= 0.5):
             raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination!r}")
+        if self.scaling not in SCALINGS:
+            raise ValueError(f"scaling must be one of {tuple(SCALINGS)}, got {self.scaling!r}")
         if self.ce_input not in CE_INPUTS:
             raise ValueError(f"ce_input must be one of {CE_INPUTS}, got {self.ce_input!r}")
         for name in ("lam", "eta"):
@@ -148,11 +156,12 @@ class GANAnomalyDetector:
         X = check_batch(X, np.asarray(X).shape[1] if np.ndim(X) == 2 else -1, name="X")
         t0 = time.perf_counter()
         self.n_features_in_ = X.shape[1]
-        self.scaler_ = MinMaxToTanh().fit(X)
+        scaler, g_output = make_scaler(self.scaling)
+        self.scaler_ = scaler.fit(X)
         Xs = self.scaler_.transform(X).astype(np.float32)
         h, k = int(self.hidden), int(self.depth)
         seed = int(self.random_state)
-        G = MLP([self.latent_dim] + [h] * k + [X.shape[1]], hidden="leaky_relu", output="tanh", seed=seed)
+        G = MLP([self.latent_dim] + [h] * k + [X.shape[1]], hidden="leaky_relu", output=g_output, seed=seed)
         D = MLP([X.shape[1]] + [h] * k + [1], hidden="leaky_relu", output="linear", seed=seed + 1)
         self.gan_ = GANTrainer(G, D, objective=self.objective, g_optimizer=Adam(self.lr), d_optimizer=Adam(self.lr),
                                batch_size=min(int(self.batch_size), len(Xs)), seed=seed,

@@ -82,3 +82,16 @@ def f1_at_k(y, scores, k=None) -> float:
     pred = np.zeros_like(y)
     pred[np.argsort(-s, kind="mergesort")[:k]] = 1
     return f1_score(y, pred)
+
+
+def average_precision(y, scores) -> float:
+    """Area under the precision-recall curve as average precision, sum_k (R_k - R_{k-1}) P_k, over the
+    distinct scores from the highest (tied scores enter together); the "AUC-PR" of the tables."""
+    y, s = _check(y, scores)
+    order = np.argsort(-s, kind="mergesort")
+    ss, yy = s[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(ss)), ss.size - 1]
+    tp = np.cumsum(yy)[last]
+    precision = tp / (last + 1)
+    recall = tp / yy.sum()
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))

@@ -30,3 +30,35 @@ class MinMaxToTanh:
 
     def fit_transform(self, X):
         return self.fit(X).transform(X)
+
+
+class Standardize:
+    """Per-column z-scores with the training split's mean and standard deviation (the classical
+    detectors' usual scaling).  A column constant in training keeps its offset from the training
+    value, unscaled (divisor 1)."""
+
+    def fit(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        self.mean_ = X.mean(axis=0)
+        sd = X.std(axis=0)
+        self.constant_ = sd <= 1e-12 * np.maximum(1.0, np.abs(self.mean_))
+        self.scale_ = np.where(self.constant_, 1.0, sd)
+        return self
+
+    def transform(self, X):
+        return (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
+
+    def fit_transform(self, X):
+        return self.fit(X).transform(X)
+
+
+#: --scaling name -> (scaler class, generator output activation that covers the scaled range)
+SCALINGS = {"minmax": (MinMaxToTanh, "tanh"), "standard": (Standardize, "linear")}
+
+
+def make_scaler(name: str):
+    """The scaler called ``name`` and the generator output that reaches its range."""
+    if name not in SCALINGS:
+        raise ValueError(f"unknown scaling {name!r}; choose from {', '.join(SCALINGS)}")
+    cls, output = SCALINGS[name]
+    return cls(), output

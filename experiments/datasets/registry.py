@@ -43,7 +43,8 @@ DATASETS: dict[str, dict] = {
                    "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
         RemoteFile("mnist/t10k-labels-idx1-ubyte.gz", _MNIST + "t10k-labels-idx1-ubyte.gz",
                    "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6")],
-        "citation": "Y. LeCun, C. Cortes, C. J. C. Burges, The MNIST database of handwritten digits (CC BY-SA 3.0)"},
+        "citation": "Y. LeCun, C. Cortes, C. J. C. Burges, The MNIST database of handwritten digits (CC BY-SA 3.0)",
+        "shape": (70000, 784)},
 }
 
 

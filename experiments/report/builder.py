@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 
 from ...nn.serialization import write_text_atomic
-from ..runs import ResultStore
-from ..stages import STAGES
+from ..stages import STAGES, store
 from ..tabulate import fmt
 from .document import Document
 from .references import ADBENCH, best_one_class
@@ -26,11 +25,11 @@ SECTIONS = ("Summary", *(s for st in STAGES.values() for s in st.SECTIONS), COMP
 def stage_records(out: Path, name: str, stage_log=None) -> dict:
     """``{group label: records}`` of stage ``name``: the run ids the plan lists, or every stored record."""
     stage = STAGES[name]
-    store = ResultStore(out / name)
+    runs = store(out, stage)
     if stage_log and "ids" in stage_log:
-        return {label: [store.read(i) for i in ids if store.has(i)] for label, ids in stage_log["ids"].items()}
+        return {label: [runs.read(i) for i in ids if runs.has(i)] for label, ids in stage_log["ids"].items()}
     groups = {}
-    for r in store.records():
+    for r in runs.records():
         groups.setdefault(stage.group_of(r), []).append(r)
     return groups
 
@@ -129,7 +128,7 @@ def build_report(out) -> dict:
                   [[i["started"], i["mode"], i["computed"], f"{i['wall_seconds']:.1f} s"] for i in inv])
     compute = {}
     for name in ("fig1", "rare-events", "detect"):
-        secs = [s for r in ResultStore(out / name).records() if (s := _record_seconds(r)) is not None]
+        secs = [s for r in store(out, STAGES[name]).records() if (s := _record_seconds(r)) is not None]
         if secs:
             compute[name] = sum(secs)
     if compute:

@@ -19,18 +19,46 @@ def run_id(config: dict) -> str:
 
 
 class ResultStore:
-    def __init__(self, root):
+    """One JSON record per run under ``ROOT/runs/``, found by the run id that ends its file name.
+
+    ``name(config)`` (optional) gives a readable relative stem, e.g.
+    ``cardio/mim-seed3``: the record is then stored as
+    ``runs/cardio/mim-seed3-<id>.json``; without it, as ``runs/<id>.json``.
+    Only the id identifies a run, so renaming the stem never loses one.
+    """
+
+    def __init__(self, root, name=None):
         self.root = Path(root)
         self.runs = self.root / "runs"
+        self._name = name
+        self._index = None
 
-    def path(self, rid: str) -> Path:
+    def _files(self) -> dict:
+        if self._index is None:
+            self._index = {}
+            if self.runs.exists():
+                for p in sorted(self.runs.rglob("*.json")):
+                    rid = p.stem[-16:]
+                    if _is_id(rid):
+                        self._index[rid] = p
+        return self._index
+
+    def path(self, rid: str, config=None) -> Path:
+        """Where record ``rid`` is (or, with its ``config``, would be) stored."""
+        found = self._files().get(rid)
+        if found is not None:
+            return found
+        if config is not None and self._name is not None:
+            return self.runs / f"{self._name(config)}-{rid}.json"
         return self.runs / f"{rid}.json"
 
     def has(self, rid: str) -> bool:
-        return self.path(rid).exists()
+        return rid in self._files() and self._files()[rid].exists()
 
     def write(self, rid: str, record: dict) -> Path:
-        return write_text_atomic(self.path(rid), json.dumps(record, indent=1, default=_jsonable))
+        path = write_text_atomic(self.path(rid, record.get("config")), json.dumps(record, indent=1, default=_jsonable))
+        self._files()[rid] = path
+        return path
 
     def read(self, rid: str) -> dict:
         return json.loads(self.path(rid).read_text())
@@ -38,13 +66,15 @@ class ResultStore:
     def records(self, **match) -> list[dict]:
         """Every stored record whose ``config`` has the given key/values."""
         out = []
-        if not self.runs.exists():
-            return out
-        for p in sorted(self.runs.glob("*.json")):
-            rec = json.loads(p.read_text())
+        for rid in sorted(self._files(), key=lambda r: self._files()[r].as_posix()):
+            rec = self.read(rid)
             if all(rec.get("config", {}).get(k) == v for k, v in match.items()):
                 out.append(rec)
         return out
+
+
+def _is_id(text: str) -> bool:
+    return len(text) == 16 and all(c in "0123456789abcdef" for c in text)
 
 
 def _jsonable(o):

@@ -4,6 +4,9 @@ Each is a module with the interface of :mod:`.base`: the theory checks,
 Figure 1, the rare-event experiment and Figures 2–5.  ``reproduce``,
 ``--dry-run`` and the report loop over :data:`STAGES`.
 """
+from pathlib import Path
+
+from ..runs import ResultStore
 from . import detect, fig1, rare_events, theory
 from .base import Group
 
@@ -19,4 +22,9 @@ def get_stage(name: str):
         raise ValueError(f"unknown stage {name!r}; choose from {', '.join(NAMES)}") from None
 
 
-__all__ = ["Group", "NAMES", "STAGES", "get_stage", "detect", "fig1", "rare_events", "theory"]
+def store(out, stage) -> ResultStore:
+    """The results store of ``stage`` under the output folder ``out`` (``OUT/<stage>/runs/...``)."""
+    return ResultStore(Path(out) / stage.NAME, name=stage.run_name)
+
+
+__all__ = ["Group", "NAMES", "STAGES", "get_stage", "store", "detect", "fig1", "rare_events", "theory"]

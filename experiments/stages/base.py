@@ -14,6 +14,8 @@ A stage module defines
     figure each: one per dataset for detection);
 ``run(config, data_dir=None) -> dict``
     one run, a module-level function (executors pickle it by name);
+``run_name(config) -> str``
+    the readable part of a run's file name (``cardio/mim-seed3``; the run id follows it);
 ``group_of(record) -> str``
     the group label of a stored record (reports of folders without a plan);
 ``summarise(root, label, records) -> dict``

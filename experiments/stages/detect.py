@@ -20,8 +20,9 @@ from ... import __version__
 from ...nn import PAPER_FAMILIES
 from ...nn.objectives import check_names
 from .. import datasets as ds
-from ..anomaly import (CE_INPUTS, GANAnomalyDetector, auc, best_f1, f1_at_k, f1_at_threshold, mnist_one_digit_out,
-                       odds_split, roc_curve)
+from ..anomaly import (CE_INPUTS, GANAnomalyDetector, auc, average_precision, best_f1, f1_at_k, f1_at_threshold,
+                       mnist_one_digit_out, odds_split, roc_curve)
+from ..anomaly.defaults import settings_for_shape
 from ..plotting import link
 from ..tabulate import fmt
 from .base import Group, pop_seeds
@@ -32,22 +33,21 @@ SECTIONS = ("Figures 2-5: GAN anomaly detection",)
 IN_PROCESS = False
 GANS = PAPER_FAMILIES
 
-#: Settings per dataset: the paper's (hidden width, Section IV-B2) plus our choices for what it leaves open.
-PRESETS = {
-    "cardio": {"hidden": 64, "latent_dim": 16, "n_iter": 2000, "batch_size": 64, "latent_steps": 500},
-    "thyroid": {"hidden": 64, "latent_dim": 16, "n_iter": 2000, "batch_size": 64, "latent_steps": 500},
-    "musk": {"hidden": 256, "latent_dim": 32, "n_iter": 2000, "batch_size": 64, "latent_steps": 300},
-    "mnist": {"hidden": 256, "latent_dim": 100, "n_iter": 3000, "batch_size": 64, "latent_steps": 100,
-              "threshold_rows": 5000},
-    "default": {"hidden": 64, "latent_dim": 16, "n_iter": 2000, "batch_size": 64, "latent_steps": 500},
-}
 ROC_POINTS = 101
 CLAIM = ("MIM-based GAN improves ROC, AUC and F1 over the original GAN, LSGAN and WGAN on MNIST and on "
          "the three ODDS sets (Section IV-B, Figures 2-5)")
 
 
 def defaults() -> dict:
-    return {k: dict(v) for k, v in PRESETS.items()}
+    """The data-shape rule's settings for each registered dataset (:mod:`..anomaly.defaults`)."""
+    return {name: settings_for_shape(*ds.get_spec(name)["shape"]) for name in ds.dataset_names()}
+
+
+def dataset_shape(dataset, data_dir=None) -> tuple[int, int]:
+    """(rows, features) of a registered dataset (from the registry) or of a ``.mat`` file (read once)."""
+    if str(dataset).endswith(".mat"):
+        return tuple(_load(dataset, data_dir)[0].shape)
+    return tuple(ds.get_spec(str(dataset))["shape"])
 
 
 def dataset_key(dataset) -> str:
@@ -63,27 +63,44 @@ def group_label(dataset, digit=None) -> str:
 _DATA_CACHE: dict = {}  # loaded datasets, reused across the runs of one process
 
 
-def _split(dataset, protocol, seed, digit, data_dir):
+def _load(dataset, data_dir):
     key = (str(dataset), str(data_dir))
-    if dataset == "mnist":
-        if key not in _DATA_CACHE:
-            _DATA_CACHE[key] = ds.load_mnist(data_dir)
-        train, test = _DATA_CACHE[key]
-        return mnist_one_digit_out(train, test, digit, seed)
     if key not in _DATA_CACHE:
-        _DATA_CACHE[key] = ds.load(dataset, data_dir)
-    X, y = _DATA_CACHE[key]
+        _DATA_CACHE[key] = ds.load_mnist(data_dir) if dataset == "mnist" else ds.load(dataset, data_dir)
+    return _DATA_CACHE[key]
+
+
+def _split(dataset, protocol, seed, digit, data_dir):
+    if dataset == "mnist":
+        train, test = _load(dataset, data_dir)
+        return mnist_one_digit_out(train, test, digit, seed)
+    X, y = _load(dataset, data_dir)
     return odds_split(X, y, protocol, seed)
 
 
-def run_config(dataset, gan, seed, protocol="one-class", digit=0, **overrides) -> dict:
-    """The full configuration of one run (its hash names the result file)."""
-    preset = dict(PRESETS.get(dataset_key(dataset), PRESETS["default"]))
+READINGS = (*CE_INPUTS, "both")
+
+
+def run_config(dataset, gan, seed, protocol="one-class", digit=0, shape=None, readings="both", **overrides) -> dict:
+    """The full configuration of one run (its hash names the result file).
+
+    The detector settings are the data-shape rule's (``shape`` = (rows, features), looked up when not
+    given) with ``overrides`` on top; ``None`` overrides are left out.  ``readings`` is the reading of
+    Eq. 24 to score with (``"logit"`` or ``"output"``; each costs one latent search of the test rows) or
+    ``"both"`` (the paper's stages); a single reading is also the detector's threshold reading.
+    """
+    if readings not in READINGS:
+        raise ValueError(f"readings must be one of {', '.join(READINGS)}, got {readings!r}")
+    if readings != "both" and readings != GANAnomalyDetector().ce_input:
+        overrides = {**overrides, "ce_input": readings}
+    preset = settings_for_shape(*(shape or dataset_shape(dataset)))
     preset.update({k: v for k, v in overrides.items() if v is not None})
     cfg = {"dataset": str(dataset), "protocol": "mnist-one-digit-out" if dataset == "mnist" else protocol,
            "gan": gan, "seed": int(seed), "detector": preset}
     if dataset == "mnist":
         cfg["digit"] = int(digit)
+    if readings != "both":
+        cfg["readings"] = readings
     return cfg
 
 
@@ -97,18 +114,24 @@ def run(cfg: dict, data_dir=None) -> dict:
     det.fit(split.X_train)
     t_fit = time.perf_counter() - t1
     metrics, roc, t_score = {}, {}, {}
-    for ce in (det.ce_input,) + tuple(c for c in CE_INPUTS if c != det.ce_input):
+    readings = (det.ce_input,) + (() if "readings" in cfg else tuple(c for c in CE_INPUTS if c != det.ce_input))
+    for ce in readings:
         t2 = time.perf_counter()
         s = det.decision_function(split.X_test, ce_input=ce)
         thr = det.threshold_for(ce)
         t_score[ce] = time.perf_counter() - t2
         bf, _ = best_f1(split.y_test, s)
-        metrics[ce] = {"auc": auc(split.y_test, s), "f1_threshold": f1_at_threshold(split.y_test, s, thr),
+        metrics[ce] = {"auc": auc(split.y_test, s), "auc_pr": average_precision(split.y_test, s),
+                       "f1_threshold": f1_at_threshold(split.y_test, s, thr),
                        "f1_at_k": f1_at_k(split.y_test, s), "f1_best": bf, "threshold": thr}
         fpr, tpr, _ = roc_curve(split.y_test, s)
         grid = np.linspace(0, 1, ROC_POINTS)
         roc[ce] = np.interp(grid, fpr, tpr).round(5).tolist()
     return {"config": cfg, "split": split.info, "default_reading": det.ce_input,
+            "detector_params": {k: v for k, v in det.get_params().items() if k not in ("progress", "n_threads")},
+            # the fit scores the training rows once; each reading scores the test rows once, and a
+            # reading other than the detector's also rescores the training rows for its threshold
+            "latent_searches": {"train": len(readings), "test": len(readings)},
             "metrics": metrics, "roc_tpr_on_fpr_grid": roc,
             "timings": {"load_s": t_load, "fit_s": t_fit, "fit_train_s": det.timings_["train_s"],
                         "score_test_s": t_score, "total_s": time.perf_counter() - t0},
@@ -142,8 +165,13 @@ def groups(budget, seeds=None, datasets=None, mnist_digits=None) -> list[Group]:
     return out
 
 
-def user_groups(dataset, gans=GANS, seeds=range(10), protocol="one-class", digits=(None,), **overrides) -> list[Group]:
-    """The groups of ``mimgan detect``: one dataset (a registry name or a ``.mat`` path), its GANs and seeds."""
+def user_groups(dataset, gans=GANS, seeds=range(10), protocol="one-class", digits=(None,), readings="logit",
+                data_dir=None, **overrides) -> list[Group]:
+    """The groups of ``mimgan detect``: one dataset (a registry name or a ``.mat`` path), its GANs and seeds.
+
+    Settings follow the data-shape rule (:mod:`..anomaly.defaults`) with ``overrides`` on top; by
+    default only the detector's own reading of Eq. 24 is scored (one latent search per run).
+    """
     gans = check_names(gans)
     seeds = [int(s) for s in seeds]
     if not seeds:
@@ -153,9 +181,23 @@ def user_groups(dataset, gans=GANS, seeds=range(10), protocol="one-class", digit
         ds.get_spec(str(dataset))  # an unknown name fails here, naming the valid ones
     if dataset != "mnist":
         digits = (None,)
-    return [Group(group_label(dataset, d), [run_config(dataset, g, s, protocol, d or 0, **overrides)
+    shape = dataset_shape(dataset, data_dir)
+    return [Group(group_label(dataset, d), [run_config(dataset, g, s, protocol, d or 0, shape, readings, **overrides)
                                             for g in gans for s in seeds], dataset=None if is_path else str(dataset))
             for d in digits]
+
+
+def describe_settings(cfg) -> str:
+    """The settings of a run on one line (what ``mimgan detect`` prints per dataset)."""
+    det = {**GANAnomalyDetector().get_params(), **cfg["detector"]}
+    keys = ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "lr", "latent_steps", "latent_lr",
+            "contamination", "scaling", "threshold_rows")
+    return (", ".join(f"{k}={det[k]}" for k in keys) + f"; protocol {cfg['protocol']}; readings "
+            + cfg.get("readings", "both"))
+
+
+def run_name(cfg) -> str:
+    return f"{group_label(cfg['dataset'], cfg.get('digit'))}/{cfg['gan']}-seed{cfg['seed']}"
 
 
 def group_of(record) -> str:

@@ -1,6 +1,7 @@
 """Detection over seeds: tables, paired tests and the Figures 2–5 layout, from stored run records only."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -9,10 +10,15 @@ from ...nn import LABELS
 from ...nn.objectives import family_order
 from ...nn.serialization import write_text_atomic
 from ..plotting import save_figure
-from ..stats import paired_wilcoxon
+from ..stats import missing_p_reason, paired_wilcoxon
 from ..tabulate import to_csv
 
-METRICS = ("auc", "f1_threshold", "f1_at_k", "f1_best")
+METRICS = ("auc", "auc_pr", "f1_at_k", "f1_threshold", "f1_best")
+
+
+def _short(dataset) -> str:
+    p = Path(str(dataset))
+    return p.stem if p.suffix == ".mat" else str(dataset)
 
 
 def table(records, reading=None) -> list[dict]:
@@ -22,13 +28,14 @@ def table(records, reading=None) -> list[dict]:
         for ce, m in r["metrics"].items():
             if reading is not None and ce != reading:
                 continue
-            key = (r["config"]["dataset"], r["config"]["gan"], ce)
+            key = (_short(r["config"]["dataset"]), r["config"]["gan"], ce)
             rows.setdefault(key, []).append((r["config"]["seed"], m, r["timings"]["total_s"]))
     out = []
     for (ds, gan, ce), vals in sorted(rows.items()):
         row = {"dataset": ds, "gan": gan, "reading": ce, "runs": len(vals)}
         for k in METRICS:
-            xs = np.array([m[k] for _, m, _ in vals])
+            # Records stored before a metric existed lack it: NaN, not a crash.
+            xs = np.array([m.get(k, np.nan) for _, m, _ in vals], float)
             row[f"{k}_mean"], row[f"{k}_std"] = float(xs.mean()), float(xs.std(ddof=1)) if len(xs) > 1 else 0.0
         row["seconds_per_run"] = float(np.median([t for _, _, t in vals]))
         out.append(row)
@@ -40,7 +47,7 @@ def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
     by = {}
     for r in records:
         if reading in r["metrics"]:
-            by.setdefault((r["config"]["dataset"], r["config"]["gan"]), {})[r["config"]["seed"]] = \
+            by.setdefault((_short(r["config"]["dataset"]), r["config"]["gan"]), {})[r["config"]["seed"]] = \
                 r["metrics"][reading][metric]
     out = []
     for (ds, gan), vals in sorted(by.items()):
@@ -53,6 +60,7 @@ def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
         out.append({"dataset": ds, "baseline": baseline, "other": gan, "metric": metric, "reading": reading,
                     "n": len(d), "mean_diff": float(d.mean()) if len(d) else float("nan"),
                     "wins": int(np.sum(d > 0)), "losses": int(np.sum(d < 0)), "p_value": p,
+                    "p_value_note": missing_p_reason(d),
                     "baseline_better_at_5pct": bool(p < 0.05 and d.mean() > 0)})
     return out
 
@@ -88,24 +96,20 @@ def figure(records, reading, title, path):
 
 
 def write_summary(records, out_dir, name, reading):
-    """CSV table (both readings), paired-test CSV and the figure for one dataset."""
+    """One table CSV per reading of Eq. 24 computed, the paired-test CSV, ``<name>_summary.json`` with
+    the same numbers, and the figure for one dataset."""
     out_dir = Path(out_dir)
     rows = table(records)
-    write_text_atomic(out_dir / f"{name}_table.csv", to_csv(rows))
+    for ce in sorted({r["reading"] for r in rows}):
+        write_text_atomic(out_dir / f"{name}_table_{ce}.csv", to_csv([r for r in rows if r["reading"] == ce]))
     tests = paired_tests(records, reading)
     write_text_atomic(out_dir / f"{name}_paired_tests.csv", to_csv(tests))
+    settings = {r["config"]["gan"]: r.get("detector_params", r["config"]["detector"]) for r in records}
+    summary = {"dataset": name, "default_reading": reading, "runs": len(records),
+               "seeds": sorted({r["config"]["seed"] for r in records}),
+               "protocol": records[0]["config"]["protocol"], "settings": settings, "table": rows,
+               "paired_tests": tests}
+    write_text_atomic(out_dir / f"{name}_summary.json", json.dumps(summary, indent=1, default=str))
     png = figure(records, reading, f"GAN anomaly detection on {name} ({reading} reading of Eq. 24)",
                  out_dir / f"{name}_figure")
     return rows, tests, png
-
-
-def markdown_table(rows, reading) -> str:
-    """AUC and F1 (mean +- std) per dataset and GAN for one reading of Eq. 24, as Markdown."""
-    out = ["| dataset | GAN | runs | AUC | F1 (Eq. 21 threshold) | F1@k | best F1 | s/run |", "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        if r["reading"] != reading:
-            continue
-        out.append(f"| {r['dataset']} | {r['gan']} | {r['runs']} | {r['auc_mean']:.3f} ± {r['auc_std']:.3f} | "
-                   f"{r['f1_threshold_mean']:.3f} ± {r['f1_threshold_std']:.3f} | {r['f1_at_k_mean']:.3f} ± "
-                   f"{r['f1_at_k_std']:.3f} | {r['f1_best_mean']:.3f} | {r['seconds_per_run']:.1f} |")
-    return "\n".join(out)

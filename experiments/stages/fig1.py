@@ -73,6 +73,10 @@ def groups(budget, seeds=None, gans=None, Ns=NS, **kw) -> list[Group]:
     return [Group(NAME, [fig1_config(g, n, s, **opts) for g in gans for n in Ns for s in range(n_seeds)])]
 
 
+def run_name(cfg) -> str:
+    return f"{cfg['gan']}-N{cfg['n_pretrain']}-seed{cfg['seed']}"
+
+
 def group_of(record) -> str:
     return NAME
 

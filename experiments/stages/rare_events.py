@@ -55,6 +55,10 @@ def groups(budget, seeds=None, gans=None, p_values=None, dims=None, **kw) -> lis
                          for s in range(n_seeds)])]
 
 
+def run_name(cfg) -> str:
+    return f"{cfg['dim']}d-p{cfg['p_rare']:g}/{cfg['gan']}-seed{cfg['seed']}"
+
+
 def group_of(record) -> str:
     return NAME
 

@@ -34,6 +34,10 @@ def run(cfg, data_dir=None, progress=True) -> dict:
             "seconds": time.perf_counter() - t0}
 
 
+def run_name(cfg) -> str:
+    return f"theory-{cfg['version']}"
+
+
 def group_of(record) -> str:
     return NAME
 
