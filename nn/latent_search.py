@@ -22,8 +22,68 @@ import numpy as np
 
 from ._jit import kernel
 from .blas import blas_threads, budget
-from .mlp_kernels import backward, cache_size, forward, work_size
+from .mlp_kernels import cache_size, work_size
+from .rowwise import forward_rows, input_grad_rows
 from .objectives._stable import sigmoid, softplus
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+
+
+@kernel
+def _mix(x):
+    """splitmix64's finaliser: a bijection of uint64 whose output bits all depend on every input bit."""
+    x = x + _GOLDEN
+    x = (x ^ (x >> _S30)) * _M1
+    x = (x ^ (x >> _S27)) * _M2
+    return x ^ (x >> _S31)
+
+
+@kernel
+def _uniform(x):
+    """(0, 1) from the top 53 bits of a uint64."""
+    return (float(x >> _S11) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+@kernel
+def row_latents(bits, seed, out):
+    """Standard normal starting points z0 (N, dz) for the rows whose float32 bit patterns are ``bits``.
+
+    Each row's z0 is a hash of its own bits and ``seed`` (splitmix64, then
+    Box-Muller), so a row's start, and hence its score, does not depend on
+    the other rows, its position or the number of rows.
+    """
+    N, d = bits.shape
+    dz = out.shape[1]
+    for i in range(N):
+        h = _mix(seed)
+        for j in range(d):
+            h = _mix(h ^ np.uint64(bits[i, j]))
+        for j in range(0, dz, 2):
+            u1 = _uniform(_mix(h + np.uint64(2 * j + 1)))
+            u2 = _uniform(_mix(h + np.uint64(2 * j + 2)))
+            r = math.sqrt(-2.0 * math.log(u1))
+            out[i, j] = r * math.cos(2.0 * math.pi * u2)
+            if j + 1 < dz:
+                out[i, j + 1] = r * math.sin(2.0 * math.pi * u2)
+
+
+def initial_latents(X, latent_dim: int, seed: int) -> np.ndarray:
+    """z0 for every row of the float32 matrix X (see :func:`row_latents`), float32 (N, latent_dim)."""
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    out = np.empty((X.shape[0], int(latent_dim)), np.float64)
+    row_latents(X.view(np.uint32), np.uint64(int(seed) % (1 << 64)), out)
+    return out.astype(np.float32)
+
+
+@kernel
+def logits_rows(D, X, cache):
+    """D's logits for the rows of X, each row computed alone (see :mod:`nn.rowwise`)."""
+    Dp, Dg, Ds, Da, Dw, Db, Dsl = D
+    return forward_rows(Dp, Ds, Da, Dw, Db, Dsl, X, cache)[:, 0]
 
 
 @kernel
@@ -78,8 +138,8 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
     v[:] = 0
     lam_ = float(lam)
     for t in range(n_steps + 1):
-        Gx = forward(Gp, Gs, Ga, Gw, Gb, Gsl, Z, gcache)
-        logits = forward(Dp, Ds, Da, Dw, Db, Dsl, Gx, dcache)
+        Gx = forward_rows(Gp, Gs, Ga, Gw, Gb, Gsl, Z, gcache)
+        logits = forward_rows(Dp, Ds, Da, Dw, Db, Dsl, Gx, dcache)
         go = gout[:N * dx].reshape((N, dx))
         gl = glog[:N].reshape((N, 1))
         for i in range(N):
@@ -89,12 +149,12 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
             gl[i, 0] = lam_ * dh
         if t == n_steps:
             break  # the last pass only evaluates J at the final z
-        dGx = backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, Gx, dcache, gl, dwork, False, True)
+        dGx = input_grad_rows(Dp, Ds, Da, Dw, Db, Dsl, Gx, dcache, gl, dwork)
         c = go.dtype.type(1.0 - lam_)
         for i in range(N):
             for j in range(dx):
                 go[i, j] = c * go[i, j] + dGx[i, j]
-        dZ = backward(Gp, Gg, Gs, Ga, Gw, Gb, Gsl, Z, gcache, go, gwork, False, True)
+        dZ = input_grad_rows(Gp, Gs, Ga, Gw, Gb, Gsl, Z, gcache, go, gwork)
         step = lr / (1.0 - beta1 ** (t + 1))
         inv_bc2 = 1.0 / math.sqrt(1.0 - beta2 ** (t + 1))
         b1, b2 = Z.dtype.type(beta1), Z.dtype.type(beta2)
@@ -116,17 +176,15 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
 
     The rows are cut into ``ceil(N / block_rows)`` contiguous blocks of
     near-equal size, and ``threads`` blocks are searched at once on Python
-    threads (the kernel releases the GIL), each product with one BLAS thread.
-    On the 2-core benchmark machine, two blocks on two threads beat one
-    block with two-threaded BLAS at both paper sizes (ODDS 36 vs 54 ms, MNIST
-    1.28 vs 1.62 s for N = 1000): a product split across threads pays a
-    hand-off on every layer of every step, separate blocks never meet.
+    threads (the kernel releases the GIL).  The products are row-wise
+    (:mod:`nn.rowwise`), not BLAS, so every row gets the same bits whatever
+    block it lands in, and separate blocks never meet.
 
     ``threads=None`` uses the process's BLAS thread budget (all cores, or the
     limit set by ``threadpoolctl`` or a pool worker), so a process-pool worker
     limited to one BLAS thread searches its blocks one after another.  The cut
-    depends only on N and ``block_rows``, never on ``threads``: the result is
-    bit-identical for every thread count.  Returns (residual, h_ce) per row.
+    and ``threads`` change speed only: each row's result is bit-identical for
+    every cut and thread count.  Returns (residual, h_ce) per row.
     """
     from concurrent.futures import ThreadPoolExecutor
 

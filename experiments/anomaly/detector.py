@@ -12,7 +12,8 @@ import time
 import numpy as np
 
 from ...nn import MLP, Adam, GANTrainer
-from ...nn.latent_search import cross_entropy, search_rows
+from ...nn.latent_search import cross_entropy, initial_latents, logits_rows, search_rows
+from ...nn.mlp_kernels import cache_size
 from ...nn.mlp import check_batch
 
 from .scaling import SCALINGS, make_scaler
@@ -54,8 +55,9 @@ class GANAnomalyDetector:
         Passed to :func:`nn.get_objective` (e.g. ``{"generator_loss": "saturating"}``).
     block_rows : int
         The latent search cuts the rows into blocks of about this many (one
-        compiled call each; bounds memory).  Scores depend on this cut, never
-        on ``n_threads``.
+        compiled call each; bounds memory).  Scores depend on neither this
+        cut nor ``n_threads``: every row is searched from its own start with
+        row-wise products (:mod:`nn.rowwise`).
     n_threads : int or None
         Blocks searched at once, each on its own core with one BLAS thread
         (default: the process's BLAS thread budget; see
@@ -202,13 +204,13 @@ class GANAnomalyDetector:
     def _search(self, Xs, ce_logit):
         """Residual, H_ce(D(G(z_opt))) and H_ce(D(x)) per row (float64)."""
         G, D = self.gan_.G, self.gan_.D
-        N = Xs.shape[0]
-        rng = np.random.default_rng([int(self.random_state), 7919])
-        Z = rng.standard_normal((N, G.sizes[0])).astype(np.float32)
-        res, hz = search_rows(G, D, np.ascontiguousarray(Xs, dtype=np.float32), Z, int(self.latent_steps),
-                              float(self.latent_lr), float(self.lam), float(self.p), float(self.beta), ce_logit,
-                              threads=self.n_threads, block_rows=int(self.block_rows))
-        logits = D.forward(Xs)[:, 0].astype(np.float64)
+        Xs = np.ascontiguousarray(Xs, dtype=np.float32)
+        # z0 is a hash of the row itself: a row's score never depends on the other rows or its position.
+        Z = initial_latents(Xs, G.sizes[0], int(self.random_state) * 7919 + 1)
+        res, hz = search_rows(G, D, Xs, Z, int(self.latent_steps), float(self.latent_lr), float(self.lam),
+                              float(self.p), float(self.beta), ce_logit, threads=self.n_threads,
+                              block_rows=int(self.block_rows))
+        logits = logits_rows(D.spec(), Xs, np.zeros(cache_size(D.sizes, len(Xs)), D.dtype)).astype(np.float64)
         hx = np.array([cross_entropy(v, float(self.beta), ce_logit)[0] for v in logits])
         return res.astype(np.float64), hz.astype(np.float64), hx
 
