@@ -42,7 +42,7 @@ def cmd_data(args) -> int:
         print(f"data folder: {root}  (override with --data-dir or ${ds.ENV_VAR})")
         for name in ds.dataset_names():
             spec = ds.get_spec(name)
-            status = {f.relpath: ("ok" if (root / f.relpath).exists() else "missing") for f in spec["files"]}
+            status = {f.relpath: ds.file_status(f, root) for f in spec["files"]}  # checksums, not just presence
             print(f"  {name:8s} {spec['kind']:5s} " + ", ".join(f"{k} [{v}]" for k, v in status.items()))
         return 0
     if args.action == "fetch":
@@ -321,8 +321,9 @@ def main(argv=None) -> int:
         print(f"\nmimgan {args.command}: interrupted. Finished runs are kept in the results store; run the same "
               "command again to compute only what is missing.", file=sys.stderr)
         return 130
-    except (ValueError, FileNotFoundError, RuntimeError) as exc:
-        # Input and data problems get one clear line, not a traceback.
+    except (ValueError, OSError, RuntimeError) as exc:
+        # Input, data and file-system problems (a missing file, an --out that is a file or not writable)
+        # get one clear line, not a traceback.
         print(f"mimgan {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -18,6 +18,7 @@ import functools
 import json
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,6 +32,19 @@ from .stages.budgets import BUDGETS, budget
 LOG = "reproduce.json"
 #: Errors that make a dataset unavailable: offline, or a corrupt file in the cache.
 UNAVAILABLE = (ds.DatasetUnavailableError, ValueError, OSError)
+
+
+def writable_folder(path) -> Path:
+    """Create ``path`` if needed and check that files can be written there; a clear OSError otherwise."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"output folder {path} exists and is not a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        tempfile.TemporaryFile(dir=path).close()
+    except OSError as exc:
+        raise PermissionError(f"cannot write to the output folder {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def _desc(stage, label) -> str:
@@ -47,6 +61,8 @@ def run_stage(out, stage, groups, executor=None, force=False, progress=True, dat
     """
     t0 = time.perf_counter()
     root = Path(out) / stage.NAME
+    writable_folder(out)  # before any run is computed, not after
+    writable_folder(root)
     runs = store(out, stage)
     kwargs = {"data_dir": data_dir}
     if stage.IN_PROCESS:
@@ -133,8 +149,7 @@ def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, exe
         if name not in stages:
             raise ValueError(f"options given for stage {name!r}, which is not run (stages: {', '.join(stages)})")
     groups = {name: stage_groups(name, quick, seeds, **options.get(name, {})) for name in stages}  # fail early
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_folder(out)
     executor = executor or SerialExecutor()
     mode = "quick" if quick else "full"
     log = {"mode": mode, "budget": BUDGETS[mode], "seeds_override": seeds, "options": options,

@@ -35,8 +35,7 @@ def load_training_data(spec: str, n: int = 100_000, p_rare: float = 0.05, seed: 
     if not np.all(np.isfinite(X)):
         raise ValueError(f"{path} contains NaN or inf")
     sc = MinMaxToTanh().fit(X)
-    span = np.where(sc.scale_ > 0, 1 / np.where(sc.scale_ > 0, sc.scale_, 1), 0)
-    return sc.transform(X), (lambda Z: (Z + 1.0) * span + sc.min_), f"{path.name} min-max scaled to [-1, 1]"
+    return sc.transform(X), sc.inverse_transform, f"{path.name} min-max scaled to [-1, 1]"
 
 
 def train(gan: str, data: str, out, iters=3000, batch=256, hidden=64, latent=8, lr=0.001, seed=0, p_rare=0.05,

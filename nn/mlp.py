@@ -54,6 +54,9 @@ class MLP:
 
     def __init__(self, sizes, hidden="leaky_relu", output="linear", slope=0.2, init="auto", seed=0,
                  dtype=np.float32):
+        bad = [s for s in sizes if isinstance(s, bool) or not float(s).is_integer()]
+        if bad:
+            raise ValueError(f"layer sizes must be whole numbers, got {list(sizes)}")
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least two positive widths, got {sizes}")

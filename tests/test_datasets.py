@@ -86,9 +86,15 @@ def test_scaling_survives_constant_and_collinear_columns():
     rng = np.random.default_rng(0)
     a = rng.standard_normal(50)
     X = np.c_[a, 2 * a + 1, np.full(50, 7.0), rng.standard_normal(50)]
-    Z = MinMaxToTanh().fit_transform(X)
+    sc = MinMaxToTanh().fit(X)
+    Z = sc.transform(X)
     assert np.all(np.isfinite(Z)) and np.all(Z[:, 2] == 0)
     assert Z[:, [0, 1, 3]].min() == -1 and Z[:, [0, 1, 3]].max() == 1
+    np.testing.assert_allclose(sc.inverse_transform(Z), X, atol=1e-12)
+    # A test row that leaves the training constant keeps its deviation (it was erased to 0 before).
+    T = X[:2].copy()
+    T[:, 2] = [7.0, 9.8]
+    assert sc.transform(T)[0, 2] == 0 and sc.transform(T)[1, 2] == pytest.approx(2.8 / 7.0)
 
 
 # ------------------------------------------------------------ downloads

@@ -179,3 +179,39 @@ def test_scikit_learn_conventions():
     with pytest.raises(ValueError, match="ce_input"):
         det.threshold_for("prob")
     assert not hasattr(clone(det), "threshold_")  # a clone is unfitted
+
+
+def test_a_deviation_in_a_training_constant_column_raises_the_score():
+    rng = np.random.default_rng(3)
+    X = np.c_[rng.standard_normal((300, 3)), np.full(300, 5.0)]
+    det = GANAnomalyDetector(n_iter=150, latent_steps=20, hidden=16, random_state=0).fit(X)
+    row = X[:1].copy()
+    moved = row.copy()
+    moved[0, 3] = 25.0
+    assert det.decision_function(moved)[0] > det.decision_function(row)[0]
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(p=np.inf), "p \\(the norm"), (dict(p=1e6), "p \\(the norm"), (dict(p=0.5), "p \\(the norm"),
+    (dict(latent_lr=np.nan), "latent_lr"), (dict(latent_lr=-1.0), "latent_lr"), (dict(lr=1e6), "lr must"),
+    (dict(beta=-1.0), "beta"), (dict(random_state=1.7), "random_state"), (dict(random_state=-1), "random_state"),
+    (dict(threshold_rows=-1), "threshold_rows"), (dict(threshold_rows=0), "threshold_rows"),
+    (dict(hidden=2.5), "hidden"), (dict(n_iter=True), "n_iter"),
+])
+def test_nonsense_settings_are_refused_before_training(params, message):
+    X = np.random.default_rng(0).standard_normal((50, 3))
+    with pytest.raises(ValueError, match=message):
+        GANAnomalyDetector(**({"n_iter": 1} | params)).fit(X)
+
+
+def test_degenerate_training_sets_and_fresh_entropy():
+    X = np.random.default_rng(0).standard_normal((50, 3))
+    with pytest.raises(ValueError, match="1 distinct row"):
+        GANAnomalyDetector(n_iter=1).fit(np.repeat(X[:1], 40, axis=0))
+    with pytest.raises(ValueError, match="1 distinct row"):
+        GANAnomalyDetector(n_iter=1).fit(X[:1])
+    a = GANAnomalyDetector(n_iter=3, latent_steps=1, hidden=4, random_state=None).fit(X)
+    b = GANAnomalyDetector(n_iter=3, latent_steps=1, hidden=4, random_state=a.random_state_).fit(X)
+    np.testing.assert_array_equal(a.decision_scores_, b.decision_scores_)  # the drawn seed repeats the fit
+    with pytest.raises(ValueError, match="whole numbers"):
+        MLP([2.5, 4, 1])

@@ -149,3 +149,29 @@ def test_ctrl_c_is_a_clean_exit_that_says_how_to_resume(tmp_path, monkeypatch, c
     monkeypatch.setattr(cli, "reproduce_all", interrupted)
     assert main(["reproduce", "--quick", "--out", str(tmp_path), "--executor", "serial"]) == 130
     assert "run the same command again" in capsys.readouterr().err
+
+
+def test_user_errors_are_one_line_before_any_run(tmp_path, capsys):
+    afile = tmp_path / "a_file"
+    afile.write_text("x")
+    base = ["detect", "--dataset", "cardio", "--gan", "mim", "--runs", "1", "--iterations", "5", "--latent-steps",
+            "1", "--quiet"]
+    cases = [
+        (base + ["--out", str(afile)], "is not a folder"),
+        (base + ["--out", str(afile / "sub")], "Not a directory"),
+        (["detect", "--dataset", "cardio", "--gan", "", "--out", str(tmp_path)], "unknown GAN"),
+        (["detect", "--dataset", "cardio", "--runs", "0", "--out", str(tmp_path)], "no seeds"),
+        (["detect", "--dataset", "cardio", "--runs", "-3", "--out", str(tmp_path)], "no seeds"),
+        (["detect", "--dataset", str(tmp_path / "none.mat"), "--out", str(tmp_path)], "no such .mat file"),
+        (["report", str(tmp_path / "empty")], "no results folder"),
+        (["reproduce", "--seeds", "0", "--dry-run", "--out", str(tmp_path)], "positive integer"),
+    ]
+    (tmp_path / "empty2").mkdir()
+    cases.append((["report", str(tmp_path / "empty2")], "holds no mimgan runs"))
+    for args, message in cases:
+        capsys.readouterr()
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, (args, err)
+        assert err.count("\n") == 1, err
+    assert not (afile.parent / "detect").exists()

@@ -21,6 +21,20 @@ from .scaling import SCALINGS, make_scaler
 CE_INPUTS = ("logit", "output")
 
 
+#: Largest p of Eq. 23's norm: |r|^p overflows float64 for p in the hundreds (and the norm is max-like long before).
+MAX_P = 100.0
+#: A GAN cannot learn a distribution from fewer distinct training rows than this.
+MIN_DISTINCT_ROWS = 10
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and np.isfinite(v)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
 class NotFittedError(ValueError, AttributeError):
     """decision_function/predict called before fit (as in scikit-learn)."""
 
@@ -144,25 +158,43 @@ class GANAnomalyDetector:
             v = getattr(self, name)
             if not 0 < v < 1:
                 raise ValueError(f"{name} must be in (0, 1) (Eq. 23/25), got {v}")
-        if not self.p >= 1:
-            raise ValueError(f"p-norm order must be >= 1, got {self.p}")
+        if not (_is_real(self.p) and 1 <= self.p <= MAX_P):
+            raise ValueError(f"p (the norm of Eq. 23) must be a number in [1, {MAX_P}], got {self.p!r}")
+        if not (_is_real(self.beta) and 0 <= self.beta <= 1):
+            raise ValueError(f"beta (Eq. 24) must be in [0, 1], got {self.beta!r}")
+        for name, top in (("lr", 1.0), ("latent_lr", 10.0)):
+            v = getattr(self, name)
+            if not (_is_real(v) and 0 < v <= top):
+                raise ValueError(f"{name} must be a learning rate in (0, {top:g}], got {v!r}")
         for name in ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "latent_steps", "block_rows"):
             v = getattr(self, name)
-            if int(v) != v or v < (0 if name in ("n_iter", "latent_steps") else 1):
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+            if not (_is_int(v) and v >= (0 if name in ("n_iter", "latent_steps") else 1)):
+                raise ValueError(f"{name} must be a {'non-negative' if name in ('n_iter', 'latent_steps') else 'positive'}"
+                                 f" integer, got {v!r}")
+        if self.threshold_rows is not None and not (_is_int(self.threshold_rows) and self.threshold_rows >= 1):
+            raise ValueError(f"threshold_rows must be None (all rows) or an integer >= 1, got {self.threshold_rows!r}")
+        if self.random_state is not None and not (_is_int(self.random_state) and self.random_state >= 0):
+            raise ValueError(f"random_state must be None or a non-negative integer, got {self.random_state!r}")
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y=None):
         """Scale (fitted on X), train the GAN on X, score X to set ``threshold_``."""
         self._validate_params()
         X = check_batch(X, np.asarray(X).shape[1] if np.ndim(X) == 2 else -1, name="X")
+        distinct = len(np.unique(X, axis=0))
+        if distinct < MIN_DISTINCT_ROWS:
+            raise ValueError(f"X has {distinct} distinct row(s); the GAN needs at least {MIN_DISTINCT_ROWS} to "
+                             "learn what normal data looks like")
         t0 = time.perf_counter()
+        # random_state=None draws fresh entropy (scikit-learn's convention), recorded so the fit can be repeated.
+        self.random_state_ = (int(np.random.SeedSequence().entropy % (1 << 31)) if self.random_state is None
+                              else int(self.random_state))
         self.n_features_in_ = X.shape[1]
         scaler, g_output = make_scaler(self.scaling)
         self.scaler_ = scaler.fit(X)
         Xs = self.scaler_.transform(X).astype(np.float32)
         h, k = int(self.hidden), int(self.depth)
-        seed = int(self.random_state)
+        seed = self.random_state_
         G = MLP([self.latent_dim] + [h] * k + [X.shape[1]], hidden="leaky_relu", output=g_output, seed=seed)
         D = MLP([X.shape[1]] + [h] * k + [1], hidden="leaky_relu", output="linear", seed=seed + 1)
         self.gan_ = GANTrainer(G, D, objective=self.objective, g_optimizer=Adam(self.lr), d_optimizer=Adam(self.lr),
@@ -194,7 +226,7 @@ class GANAnomalyDetector:
     def _threshold_index(self, n):
         if self.threshold_rows is None or self.threshold_rows >= n:
             return np.arange(n)
-        return np.sort(np.random.default_rng([int(self.random_state), 104729]).permutation(n)[:int(self.threshold_rows)])
+        return np.sort(np.random.default_rng([self.random_state_, 104729]).permutation(n)[:int(self.threshold_rows)])
 
     # -------------------------------------------------------------- scoring
     def _check_fitted(self):
@@ -206,7 +238,7 @@ class GANAnomalyDetector:
         G, D = self.gan_.G, self.gan_.D
         Xs = np.ascontiguousarray(Xs, dtype=np.float32)
         # z0 is a hash of the row itself: a row's score never depends on the other rows or its position.
-        Z = initial_latents(Xs, G.sizes[0], int(self.random_state) * 7919 + 1)
+        Z = initial_latents(Xs, G.sizes[0], self.random_state_ * 7919 + 1)
         res, hz = search_rows(G, D, Xs, Z, int(self.latent_steps), float(self.latent_lr), float(self.lam),
                               float(self.p), float(self.beta), ce_logit, threads=self.n_threads,
                               block_rows=int(self.block_rows))

@@ -7,9 +7,12 @@ import numpy as np
 class MinMaxToTanh:
     """Map each training column's [min, max] onto [-1, 1], the range of the generator's tanh output.
 
-    A column that is constant in the training split (Cardio has one among
-    its inliers) is mapped to 0 instead of dividing by zero; collinear columns
-    need no special care here since each column is scaled on its own.
+    A column that is constant (value c) in the training split (Cardio has
+    one among its inliers) maps c to 0 and keeps a test row's deviation from
+    it, as (x - c) / max(1, |c|): dividing by the zero span is impossible,
+    and mapping every test value to 0 would hide the very deviation an
+    anomaly shows there.  Collinear columns need no special care here since
+    each column is scaled on its own.
     Test values outside the training range map outside [-1, 1], which the
     generator cannot reach: that residual is part of the anomaly signal.
     """
@@ -19,14 +22,17 @@ class MinMaxToTanh:
         self.min_ = X.min(axis=0)
         span = X.max(axis=0) - self.min_
         self.constant_ = span <= 1e-12 * np.maximum(1.0, np.abs(self.min_))
-        self.scale_ = np.where(self.constant_, 0.0, 2.0 / np.where(self.constant_, 1.0, span))
+        self.scale_ = np.where(self.constant_, 1.0 / np.maximum(1.0, np.abs(self.min_)),
+                               2.0 / np.where(self.constant_, 1.0, span))
+        self.offset_ = np.where(self.constant_, 0.0, -1.0)
         return self
 
     def transform(self, X):
         X = np.asarray(X, dtype=np.float64)
-        out = (X - self.min_) * self.scale_ - 1.0
-        out[:, self.constant_] = 0.0
-        return out
+        return (X - self.min_) * self.scale_ + self.offset_
+
+    def inverse_transform(self, Z):
+        return (np.asarray(Z, dtype=np.float64) - self.offset_) / self.scale_ + self.min_
 
     def fit_transform(self, X):
         return self.fit(X).transform(X)

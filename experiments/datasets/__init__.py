@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cache import ENV_VAR, DatasetUnavailableError, data_dir, fetch, verify
+from .cache import ENV_VAR, DatasetUnavailableError, data_dir, fetch, file_status, verify
 from .loaders import gaussian, load_mnist_idx, load_odds_mat, mixture
 from .registry import DATASETS, dataset_names, get_spec
 
@@ -29,5 +29,5 @@ def load_mnist(data_dir_=None, download: bool = True):
     return load_mnist_idx(tr_x, tr_y), load_mnist_idx(te_x, te_y)
 
 
-__all__ = ["DATASETS", "ENV_VAR", "DatasetUnavailableError", "data_dir", "dataset_names", "fetch", "gaussian",
+__all__ = ["DATASETS", "ENV_VAR", "DatasetUnavailableError", "data_dir", "dataset_names", "fetch", "file_status", "gaussian",
            "get_spec", "load", "load_mnist", "load_mnist_idx", "load_odds_mat", "mixture", "verify"]

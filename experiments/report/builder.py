@@ -98,6 +98,9 @@ def build_report(out) -> dict:
     else:
         doc.para("No `reproduce.json` here: the report covers every stored record found.")
     records = {name: stage_records(out, name, stages.get(name)) for name in STAGES}
+    if not has_log and not any(rs for groups in records.values() for rs in groups.values()):
+        raise ValueError(f"{out} holds no mimgan runs (no reproduce.json and no <stage>/runs/*.json): nothing "
+                         "to report; pass the --out folder of `mimgan reproduce` or `mimgan detect`")
     summaries = {name: stage.report(doc, out, records[name]) for name, stage in STAGES.items()}
     _compare(doc, summaries["detect"])
     doc.heading("Skipped parts")
