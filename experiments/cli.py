@@ -23,6 +23,9 @@ from .train import train
 
 
 def cmd_verify(args) -> int:
+    for option, path in (("--json", args.json), ("--markdown", args.markdown)):
+        if path and Path(path).is_dir():
+            raise ValueError(f"{option} {path} is a folder; give a file name, e.g. {Path(path) / 'verify.json'}")
 
     t0 = time.perf_counter()
     results = run_all(progress=(lambda name: print(f"  checking {name} ...", file=sys.stderr)) if not args.quiet else None)
@@ -66,9 +69,9 @@ DETECTOR_OPTIONS = {"n_iter": "n_iter", "hidden": "hidden", "depth": "depth", "l
 def cmd_detect(args) -> int:
     digits = [None]
     if args.dataset == "mnist":
-        digits = list(range(10)) if args.digit == "all" else [int(args.digit)]
+        digits = list(range(10)) if args.digit == "all" else _ints(args.digit, "--digit")
     overrides = {param: getattr(args, opt) for opt, param in DETECTOR_OPTIONS.items()}
-    seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else range(args.runs)
+    seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
     groups = detect.user_groups(args.dataset, [g.strip() for g in args.gan.split(",") if g.strip()], seeds,
                                 args.protocol, digits, args.readings, args.data_dir, **overrides)
     for grp in groups:
@@ -105,7 +108,22 @@ def cmd_train(args) -> int:
 
 
 def _floats(text):
-    return [float(v) for v in text.split(",")] if text else None
+    return _numbers(text, "--p-rare", float) if text else None
+
+
+def _numbers(text, option, cast):
+    out = []
+    for item in str(text).split(","):
+        try:
+            out.append(cast(item.strip()))
+        except ValueError:
+            raise ValueError(f"{option} expects comma-separated {'integers' if cast is int else 'numbers'}, "
+                             f"got {text!r} ({item.strip()!r} is not one)") from None
+    return out
+
+
+def _ints(text, option):
+    return _numbers(text, option, int)
 
 
 def _options(pairs):
@@ -152,10 +170,10 @@ def _reproduce_options(args) -> dict:
         out[args.target] = opts
     if args.target in ("all", "rare-events") and (args.p_rare or args.dims != "1,2"):
         out.setdefault("rare-events", {}).update({"p_values": _floats(args.p_rare),
-                                                  "dims": [int(d) for d in args.dims.split(",")]})
+                                                  "dims": _ints(args.dims, "--dims")})
     if args.target in ("all", "detect") and (args.datasets or args.mnist_digits):
         out["detect"] = {"datasets": [d.strip() for d in args.datasets.split(",")] if args.datasets else None,
-                         "mnist_digits": [int(d) for d in args.mnist_digits.split(",")] if args.mnist_digits else None}
+                         "mnist_digits": _ints(args.mnist_digits, "--mnist-digits") if args.mnist_digits else None}
     return out
 
 
@@ -205,6 +223,13 @@ def _add_executor_options(p, default="local"):
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (and exit code 2), like every other user error of the CLI."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 class _Help(argparse.HelpFormatter):
     """Every option's help ends with its default, unless the help already states it."""
 
@@ -216,9 +241,9 @@ class _Help(argparse.HelpFormatter):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mimgan", description=__doc__, formatter_class=_Help)
+    parser = _Parser(prog="mimgan", description=__doc__, formatter_class=_Help)
     sub = parser.add_subparsers(dest="command", required=True,
-                                parser_class=functools.partial(argparse.ArgumentParser, formatter_class=_Help))
+                                parser_class=functools.partial(_Parser, formatter_class=_Help))
     v = sub.add_parser("verify", help="check every claim of Sections II-III and list the errata")
     v.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     v.add_argument("--markdown", metavar="PATH", help="also write a Markdown report")

@@ -18,17 +18,34 @@ INITS = ("auto", "xavier", "he")
 
 def check_batch(X, width: int, name: str = "X", dtype=None) -> np.ndarray:
     """Validate a (B, width) batch: 2-D, non-empty, right width, finite; return C-contiguous ``dtype``."""
-    X = np.asarray(X)
+    try:
+        X = np.asarray(X)
+        if X.dtype.kind == "O" and any(v is None or type(v).__name__ == "NAType" for v in X.flat):
+            raise ValueError("missing entries")
+        if X.dtype.kind not in "biuf":
+            X = X.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold numbers; it has entries that are not (strings, None or pandas NA)") from None
+    if X.dtype.kind == "b":
+        X = X.astype(np.float64)
     if X.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array (batch, features), got shape {X.shape}")
     if X.shape[0] == 0:
         raise ValueError(f"{name} is an empty batch (0 rows)")
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no features (shape {X.shape})")
     if X.shape[1] != width:
         raise ValueError(f"{name} has {X.shape[1]} columns, the network expects {width}")
     if not np.all(np.isfinite(X)):
         bad = np.argwhere(~np.isfinite(X))[0]
         raise ValueError(f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]})")
-    return np.ascontiguousarray(X, dtype=dtype)
+    with np.errstate(over="ignore"):  # reported below, naming the value
+        out = np.ascontiguousarray(X, dtype=dtype)
+    if dtype is not None and not np.all(np.isfinite(out)):
+        bad = np.argwhere(~np.isfinite(out))[0]
+        raise ValueError(f"{name} overflows {np.dtype(dtype).name}: the value {X[bad[0], bad[1]]!r} at row {bad[0]}, "
+                         f"column {bad[1]} is beyond its range; rescale the data")
+    return out
 
 
 class MLP:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +15,18 @@ FORMAT_VERSION = 1
 
 
 def write_bytes_atomic(path, data: bytes) -> Path:
-    """Write via a temporary file in the same folder and ``os.replace``: all or nothing."""
+    """Write via a temporary file in the same folder and ``os.replace``: all or nothing.
+
+    A symlink is written through (its target is replaced, the link stays); a
+    path that holds something other than a regular file (a FIFO, a device, a
+    socket, a folder) is refused, never replaced.
+    """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if os.path.lexists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        raise FileExistsError(f"{path} exists and is not a regular file (a folder, FIFO or device); refusing to "
+                              "replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -46,9 +58,22 @@ def load_npz(path):
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no saved model at {path}")
-    with np.load(path, allow_pickle=False) as z:
-        if "__meta__" not in z:
-            raise ValueError(f"{path} is not a mimgan model file (no metadata)")
-        meta = json.loads(bytes(z["__meta__"]).decode())
-        arrays = {k: z[k] for k in z.files if k != "__meta__"}
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):
+                raise ValueError("a single array, not an archive")
+            contents = {k: z[k] for k in z.files}
+        if "__meta__" not in contents:
+            raise ValueError("no metadata")
+        meta = json.loads(bytes(contents.pop("__meta__")).decode())
+        arrays = contents
+    except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path} is not a readable mimgan model file: truncated or corrupt "
+                         f"({type(exc).__name__}: {exc})") from None
+    except (ValueError, TypeError) as exc:  # numpy: pickled, a bare array or foreign content
+        raise ValueError(f"{path} is not a mimgan model file ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("library") != "mimgan" or meta.get("format") != FORMAT_VERSION:
+        meta = meta if isinstance(meta, dict) else {}
+        raise ValueError(f"{path}: format {meta.get('format')!r} of library {meta.get('library')!r}; this version of "
+                         f"mimgan reads format {FORMAT_VERSION}")
     return arrays, meta

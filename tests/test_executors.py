@@ -129,7 +129,7 @@ def test_executor_errors():
         make_executor("spark")
     with pytest.raises(ValueError, match="--scheduler"):
         make_executor("dask")
-    with pytest.raises(ValueError, match="workers must be >= 1"):
+    with pytest.raises(ValueError, match="workers must be a positive integer"):
         LocalExecutor(workers=-1)
     with pytest.raises(ValueError, match="same configuration"):
         run_tasks(ResultStore("unused"), CONFIGS[:1] * 2, run_rare, progress=False)

@@ -124,3 +124,18 @@ def test_equilibrium_values_from_registry():
     assert theory.equilibrium_value("mim") == pytest.approx(2 * np.sqrt(np.e), rel=1e-15)
     assert theory.equilibrium_value("gan") == pytest.approx(-np.log(4), rel=1e-15)
     assert theory.equilibrium_value("lsgan") == 0.25
+
+
+def test_theory_inputs_outside_their_domain_are_refused():
+    with pytest.raises(ValueError, match="undefined where p = q = 0"):
+        theory.optimal_discriminator("mim", 0, 0)
+    with pytest.raises(ValueError, match="standard deviation s1"):
+        theory.gaussian_bhattacharyya(0, -1, 0, 1)
+    with pytest.raises(ValueError, match="standard deviation s2"):
+        theory.gaussian_renyi(0, 1, 0, 0, 0.5)
+    for f in (theory.upsilon_kl_approx, theory.upsilon_mim_approx, theory.q_from):
+        with pytest.raises(ValueError, match="q = p"):
+            f(0.9, 5, 1)
+    # N(0,1) against N(0, 0.5): (p - q)^2 / q grows like exp(1.5 x^2), the integral diverges
+    assert theory.pearson_chi2(stats.norm(0, 1), stats.norm(0, 0.5)) == np.inf
+    assert theory.pearson_chi2(stats.norm(0, 1), stats.norm(0.5, 1)) == pytest.approx(np.expm1(0.25), rel=1e-9)

@@ -135,7 +135,19 @@ def pearson_chi2(P, Q) -> float:
             return float("inf")
         mask = Q > 0
         return float(np.sum((P[mask] - Q[mask]) ** 2 / Q[mask]))
-    return integrate_line(lambda x: (P.pdf(x) - Q.pdf(x)) ** 2 / Q.pdf(x) if Q.pdf(x) > 0 else 0.0, P, Q)
+    def f(x):
+        q = Q.pdf(x)
+        return (P.pdf(x) - q) ** 2 / q if q > 0 else (np.inf if P.pdf(x) > 0 else 0.0)
+
+    # Where Q's tails are lighter than P's, (p - q)^2 / q grows without bound and quadrature returns a huge
+    # finite number (3.7e159 was seen) instead of infinity: look at the integrand's weight |x| f(x) far out
+    # in P's tails first.
+    for side in (P.ppf, P.isf):
+        w = [abs(side(10.0 ** -k)) * f(side(10.0 ** -k)) for k in (6, 9, 12)]
+        if not np.all(np.isfinite(w)) or (w[2] > w[1] > w[0] and w[2] > 1.0):
+            return float("inf")
+    value = integrate_line(f, P, Q)
+    return float(value) if np.isfinite(value) else float("inf")
 
 
 def wasserstein1(P, Q) -> float:
@@ -156,17 +168,28 @@ def wasserstein1(P, Q) -> float:
 
 def gaussian_bhattacharyya(mu1, s1, mu2, s2) -> float:
     """Closed-form BC of N(mu1, s1^2) and N(mu2, s2^2)."""
+    _gaussian_params(mu1, s1, mu2, s2)
     v = s1**2 + s2**2
     return float(np.sqrt(2 * s1 * s2 / v) * np.exp(-((mu1 - mu2) ** 2) / (4 * v)))
 
 
 def gaussian_renyi(mu1, s1, mu2, s2, alpha) -> float:
     """Closed-form Rényi divergence R_alpha(N(mu1,s1^2) || N(mu2,s2^2))."""
+    _gaussian_params(mu1, s1, mu2, s2)
     a = renyi_order(alpha)
     va = a * s2**2 + (1 - a) * s1**2
     if va <= 0:
         return float("inf")
     return float(np.log(s2 / s1) + np.log(s2**2 / va) / (2 * (a - 1)) + a * (mu1 - mu2) ** 2 / (2 * va))
+
+
+def _gaussian_params(mu1, s1, mu2, s2):
+    for name, v in (("mu1", mu1), ("s1", s1), ("mu2", mu2), ("s2", s2)):
+        if not np.isfinite(v):
+            raise ValueError(f"{name} must be finite, got {v!r}")
+    for name, v in (("s1", s1), ("s2", s2)):
+        if not v > 0:
+            raise ValueError(f"standard deviation {name} must be > 0, got {v!r}")
 
 
 def normal(mu, sigma):

@@ -124,6 +124,8 @@ def equilibrium_value(kind: str) -> float:
 # ---------------------------------------------------------------- numerics
 
 def _d_star_mim(p_, q_):
+    if np.any((p_ == 0) & (q_ == 0)):
+        raise ValueError("Lemma 1's D* = 1/2 + 1/2 ln(p/q) is undefined where p = q = 0")
     with np.errstate(divide="ignore"):
         return 0.5 + 0.5 * (np.log(p_) - np.log(q_))
 

@@ -25,7 +25,7 @@ def _unit_interval(name, x):
 def q_from(p, eps, gamma):
     r"""Generated rare-event probability :math:`q = p + \varepsilon p^\gamma` (Proposition 4)."""
     p = _unit_interval("p", p)
-    return p + np.asarray(eps, float) * p ** np.asarray(gamma, float)
+    return _unit_interval("q = p + eps p^gamma", p + np.asarray(eps, float) * p ** np.asarray(gamma, float))
 
 
 def upsilon_mim(p, q):
@@ -71,6 +71,6 @@ def upsilon_kl_approx(p, eps, gamma):
 def _approx(p, eps, gamma, scale):
     p = _unit_interval("p", p)
     eps, gamma = np.asarray(eps, float), np.asarray(gamma, float)
-    q = p + eps * p**gamma
+    q = _unit_interval("q = p + eps p^gamma", p + eps * p**gamma)
     c = scale * eps**2 * p ** (2 * gamma - 1) / 8
     return ((p + q) / 2 - c) / (1 - c / (1 - p))

@@ -11,9 +11,11 @@ import time
 
 import numpy as np
 
-from ...nn import MLP, Adam, GANTrainer
+from ...nn import MLP, Adam, GANTrainer, get_objective
 from ...nn.latent_search import cross_entropy, initial_latents, logits_rows, search_rows
+from ... import __version__
 from ...nn.mlp_kernels import cache_size
+from ...nn.serialization import FORMAT_VERSION, load_npz, save_npz_atomic
 from ...nn.mlp import check_batch
 
 from .scaling import SCALINGS, make_scaler
@@ -25,6 +27,14 @@ CE_INPUTS = ("logit", "output")
 MAX_P = 100.0
 #: A GAN cannot learn a distribution from fewer distinct training rows than this.
 MIN_DISTINCT_ROWS = 10
+
+
+def _column_names(X):
+    """Column names of a DataFrame (as scikit-learn's ``feature_names_in_``), else None."""
+    cols = getattr(X, "columns", None)
+    if cols is None or not all(isinstance(c, str) for c in cols):
+        return None
+    return np.asarray(list(cols), dtype=object)
 
 
 def _is_real(v) -> bool:
@@ -147,6 +157,12 @@ class GANAnomalyDetector:
         changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
         return f"GANAnomalyDetector({', '.join(changed)})"
 
+    def check_params(self) -> "GANAnomalyDetector":
+        """Raise a ValueError naming the first invalid constructor parameter (``fit`` calls it too)."""
+        self._validate_params()
+        get_objective(self.objective, **(self.objective_options or {}))
+        return self
+
     def _validate_params(self):
         if not (isinstance(self.contamination, (int, float)) and 0 < self.contamination <= 0.5):
             raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination!r}")
@@ -180,7 +196,8 @@ class GANAnomalyDetector:
     def fit(self, X, y=None):
         """Scale (fitted on X), train the GAN on X, score X to set ``threshold_``."""
         self._validate_params()
-        X = check_batch(X, np.asarray(X).shape[1] if np.ndim(X) == 2 else -1, name="X")
+        names = _column_names(X)
+        X = check_batch(X, np.shape(X)[1] if np.ndim(X) == 2 else -1, name="X")
         distinct = len(np.unique(X, axis=0))
         if distinct < MIN_DISTINCT_ROWS:
             raise ValueError(f"X has {distinct} distinct row(s); the GAN needs at least {MIN_DISTINCT_ROWS} to "
@@ -190,6 +207,10 @@ class GANAnomalyDetector:
         self.random_state_ = (int(np.random.SeedSequence().entropy % (1 << 31)) if self.random_state is None
                               else int(self.random_state))
         self.n_features_in_ = X.shape[1]
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         scaler, g_output = make_scaler(self.scaling)
         self.scaler_ = scaler.fit(X)
         Xs = self.scaler_.transform(X).astype(np.float32)
@@ -256,6 +277,11 @@ class GANAnomalyDetector:
     def score_terms(self, X, ce_input=None) -> dict:
         """The pieces of Eq. 23 and 25 per row: residual, H_ce(D(G(z))), J, H_ce(D(x)), S."""
         self._check_fitted()
+        names = _column_names(X)
+        fitted = getattr(self, "feature_names_in_", None)
+        if fitted is not None and names is not None and list(names) != list(fitted):
+            raise ValueError(f"X's columns {list(names)} are not those seen in fit {list(fitted)} (same names in the "
+                             "same order are required)")
         X = check_batch(X, self.n_features_in_, name="X")
         return self._terms(self.scaler_.transform(X).astype(np.float32), self._reading(ce_input))
 
@@ -275,3 +301,49 @@ class GANAnomalyDetector:
     def predict(self, X):
         """Eq. 21: 1 where S > threshold_, else 0."""
         return (self.decision_function(X) > self.threshold_).astype(np.int64)
+
+    # ----------------------------------------------------------- persistence
+    def save(self, path):
+        """The fitted detector in one atomic, versioned ``.npz`` (the format of ``GANTrainer.save``):
+        networks, scaling, training scores and threshold; :meth:`load` gives bit-identical scores."""
+        self._check_fitted()
+        arrays = {"G": self.gan_.G.params, "D": self.gan_.D.params, "decision_scores": self.decision_scores_,
+                  "threshold_index": self.threshold_index_, "threshold_rows_scaled": self._threshold_rows_scaled}
+        arrays.update({f"scaler.{k}": np.asarray(v) for k, v in vars(self.scaler_).items()})
+        meta = {"format": FORMAT_VERSION, "library": "mimgan", "kind": "GANAnomalyDetector",
+                "version": __version__, "params": self.get_params(), "random_state_": self.random_state_,
+                "n_features_in_": self.n_features_in_, "threshold_": self.threshold_,
+                "feature_names_in_": list(getattr(self, "feature_names_in_", []) or []) or None,
+                "networks": self.gan_.config(), "timings_": self.timings_}
+        return save_npz_atomic(path, arrays, meta)
+
+    @classmethod
+    def load(cls, path) -> "GANAnomalyDetector":
+        """A detector saved by :meth:`save`; a ValueError names a file of another kind, version or shape."""
+        arrays, meta = load_npz(path)
+        if meta.get("kind") != "GANAnomalyDetector":
+            raise ValueError(f"{path} holds a {meta.get('kind', 'GANTrainer')!r}, not a saved GANAnomalyDetector")
+        det = cls(**meta["params"])
+        nets = meta["networks"]
+        G, D = (MLP(c["sizes"], hidden=c["hidden"], output=c["output"], slope=c["slope"], dtype=c["dtype"])
+                for c in (nets["generator"], nets["discriminator"]))
+        for name, net in (("G", G), ("D", D)):
+            if arrays[name].shape != net.params.shape:
+                raise ValueError(f"{path}: {name} has {arrays[name].size} parameters but its architecture "
+                                 f"{net.sizes.tolist()} needs {net.params.size}")
+            net.params[:] = arrays[name]
+        det.gan_ = GANTrainer(G, D, objective=nets["objective"], batch_size=nets["batch_size"], seed=nets["seed"],
+                              **nets["objective_config"])
+        det.scaler_, _ = make_scaler(det.scaling)
+        for key, value in arrays.items():
+            if key.startswith("scaler."):
+                setattr(det.scaler_, key[len("scaler."):], value)
+        det.decision_scores_ = arrays["decision_scores"]
+        det.threshold_index_ = arrays["threshold_index"]
+        det._threshold_rows_scaled = arrays["threshold_rows_scaled"]
+        det.random_state_, det.n_features_in_ = meta["random_state_"], meta["n_features_in_"]
+        det.threshold_, det.timings_ = meta["threshold_"], meta["timings_"]
+        det.labels_ = (det.decision_scores_ > det.threshold_).astype(np.int64)
+        if meta.get("feature_names_in_"):
+            det.feature_names_in_ = np.array(meta["feature_names_in_"], dtype=object)
+        return det

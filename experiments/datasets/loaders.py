@@ -6,6 +6,7 @@ Every loader returns ``X`` as float64 (n, d) and ``y`` as int64 in {0, 1}
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +32,8 @@ def load_odds_mat(path):
             # HDF5 stores MATLAB arrays transposed.
             X = np.asarray(fh["X"]).T if "X" in fh else None
             y = np.asarray(fh["y"]).T if "y" in fh else None
-    except (ValueError, IndexError, TypeError, OSError) as exc:
-        # scipy raises any of these on a file that is not MATLAB at all
+    except (ValueError, IndexError, TypeError, OSError, EOFError, io.matlab.MatReadError, zlib.error) as exc:
+        # scipy raises any of these on a file that is not MATLAB at all (empty, text, truncated, corrupted)
         raise ValueError(f"{path} is not a readable MATLAB file ({type(exc).__name__}: {exc})") from None
     if X is None or y is None:
         raise ValueError(f"{path} lacks the ODDS keys 'X' and 'y'")

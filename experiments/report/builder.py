@@ -105,6 +105,10 @@ def build_report(out) -> dict:
     _compare(doc, summaries["detect"])
     doc.heading("Skipped parts")
     skipped = _skipped(log, has_log)
+    for name, stage in STAGES.items():
+        for path in store(out, stage).corrupt_files():
+            skipped[f"{name} record {path.relative_to(out)}"] = ("unreadable or foreign, moved aside; rerunning the "
+                                                                  "same command computes that run again")
     doc.bullets([f"{k}: {v}" for k, v in skipped.items()]) if skipped else doc.para("None.")
     doc.heading("Configuration")
     if has_log:

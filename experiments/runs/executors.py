@@ -30,6 +30,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from .store import ResultStore, run_id
 
 EXECUTORS = ("serial", "local", "dask")
+#: Seconds to wait for a Dask scheduler before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 5
 
 
 def call_with_blas_threads(fn, config, blas_threads):
@@ -39,10 +41,37 @@ def call_with_blas_threads(fn, config, blas_threads):
         return fn(config)
 
 
-def _limit_worker_threads(n: int):
-    """Pool initializer: cap BLAS and numba threads before the worker imports anything heavy."""
+def _init_worker(n: int, parent: int):
+    """Pool initializer: cap BLAS and numba threads, and make the worker die with its parent."""
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         os.environ[var] = str(n)
+    _exit_with_parent(parent)
+
+
+def _exit_with_parent(parent: int):
+    """A worker whose parent was killed (kill -9 leaves no chance to shut the pool down) must not live on,
+    holding the terminal's pipes open: Linux's parent-death signal, and a watchdog thread elsewhere.
+    ``parent`` is the pool owner's pid, taken when the pool was made: the worker's own ``getppid()`` is
+    already someone else's if the parent died while the worker was still starting."""
+    import signal
+    import threading
+    import time
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="mimgan-parent-watch").start()
 
 
 class SerialExecutor:
@@ -73,9 +102,9 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None):
         cores = os.cpu_count() or 1
+        if workers is not None and (isinstance(workers, bool) or int(workers) != workers or workers < 1):
+            raise ValueError(f"workers must be a positive integer, got {workers!r}")
         self.workers = int(workers or cores)
-        if self.workers < 1:
-            raise ValueError(f"workers must be >= 1, got {workers}")
         self.blas_threads = max(1, cores // self.workers)
         self._pool = None
 
@@ -83,7 +112,7 @@ class LocalExecutor:
         if self._pool is None:
             import multiprocessing as mp
             self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
-                                             initializer=_limit_worker_threads, initargs=(self.blas_threads,))
+                                             initializer=_init_worker, initargs=(self.blas_threads, os.getpid()))
         return self._pool
 
     def submit_all(self, fn, configs):
@@ -125,7 +154,13 @@ class DaskExecutor:
         if client is None and not scheduler:
             raise ValueError("the dask executor needs --scheduler tcp://HOST:PORT (or a Client)")
         self._own = client is None
-        self.client = client if client is not None else Client(scheduler, timeout="20s")
+        if client is None:
+            try:
+                client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
+            except (OSError, TimeoutError) as exc:
+                raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_TIMEOUT_S} s "
+                                   f"({type(exc).__name__}); is `dask scheduler` running there?") from None
+        self.client = client
         self.blas_threads = blas_threads
         self.desc = "run"
 

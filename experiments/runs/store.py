@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from ...nn.serialization import write_text_atomic
@@ -32,6 +33,7 @@ class ResultStore:
         self.runs = self.root / "runs"
         self._name = name
         self._index = None
+        self.quarantined: list[Path] = []
 
     def _files(self) -> dict:
         if self._index is None:
@@ -53,7 +55,29 @@ class ResultStore:
         return self.runs / f"{rid}.json"
 
     def has(self, rid: str) -> bool:
-        return rid in self._files() and self._files()[rid].exists()
+        """True when a readable record of run ``rid`` is stored; a garbage, truncated or foreign file
+        under its name is moved aside (``*.corrupt``), so the run is computed again."""
+        path = self._files().get(rid)
+        if path is None or not path.exists():
+            return False
+        return self._valid(rid, path)
+
+    def _valid(self, rid, path) -> bool:
+        try:
+            rec = json.loads(path.read_text())
+            ok = isinstance(rec, dict) and isinstance(rec.get("config"), dict) and run_id(rec["config"]) == rid
+        except (OSError, UnicodeDecodeError, ValueError):
+            ok = False
+        if not ok:
+            aside = path.with_name(path.name + ".corrupt")
+            os.replace(path, aside)
+            del self._index[rid]
+            self.quarantined.append(aside)
+        return ok
+
+    def corrupt_files(self) -> list[Path]:
+        """Records moved aside as unreadable, by this process or earlier ones."""
+        return sorted(self.runs.rglob("*.corrupt")) if self.runs.exists() else []
 
     def write(self, rid: str, record: dict) -> Path:
         path = write_text_atomic(self.path(rid, record.get("config")), json.dumps(record, indent=1, default=_jsonable))
@@ -67,6 +91,8 @@ class ResultStore:
         """Every stored record whose ``config`` has the given key/values."""
         out = []
         for rid in sorted(self._files(), key=lambda r: self._files()[r].as_posix()):
+            if not self.has(rid):
+                continue
             rec = self.read(rid)
             if all(rec.get("config", {}).get(k) == v for k, v in match.items()):
                 out.append(rec)

@@ -95,6 +95,7 @@ def run_config(dataset, gan, seed, protocol="one-class", digit=0, shape=None, re
         overrides = {**overrides, "ce_input": readings}
     preset = settings_for_shape(*(shape or dataset_shape(dataset)))
     preset.update({k: v for k, v in overrides.items() if v is not None})
+    GANAnomalyDetector(objective=gan, **preset).check_params()  # a bad setting fails here, before any run
     cfg = {"dataset": str(dataset), "protocol": "mnist-one-digit-out" if dataset == "mnist" else protocol,
            "gan": gan, "seed": int(seed), "detector": preset}
     if dataset == "mnist":

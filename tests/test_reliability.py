@@ -1,0 +1,177 @@
+"""Bad inputs get a clear error naming the problem; writes never destroy what is at a path; a corrupt run
+record is moved aside and recomputed; pool workers die with their parent; a fitted detector round-trips."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from mimgan.experiments.anomaly import GANAnomalyDetector
+from mimgan.experiments.cli import main
+from mimgan.experiments.datasets import load_odds_mat
+from mimgan.experiments.report import build_report
+from mimgan.nn import MLP
+from mimgan.nn.serialization import write_text_atomic
+
+
+# ---------------------------------------------------------------- storage
+def test_a_corrupt_record_is_moved_aside_recomputed_and_reported(tmp_path):
+    out = tmp_path / "r"
+    args = ["detect", "--dataset", "cardio", "--gan", "mim,gan", "--runs", "2", "--iterations", "10",
+            "--latent-steps", "2", "--hidden", "8", "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    files = sorted((out / "detect" / "runs").rglob("*.json"))
+    assert len(files) == 4
+    victims = {files[0]: "{}", files[1]: "not json at all", files[2]: files[2].read_text()[:50]}
+    for p, text in list(victims.items())[:1]:
+        p.write_text(text)
+    before = {p: p.stat().st_mtime_ns for p in files[1:]}
+    assert main(["report", str(out)]) == 0  # names the file instead of failing
+    report = (out / "report.md").read_text()
+    assert files[0].name + ".corrupt" in report and "moved aside" in report
+    assert main(args) == 0  # recomputes exactly that run
+    after = sorted((out / "detect" / "runs").rglob("*.json"))
+    assert len(after) == 4 and json.loads(files[0].read_text())["config"]["seed"] in (0, 1)
+    assert {p: p.stat().st_mtime_ns for p in files[1:]} == before
+    for p, text in list(victims.items())[1:]:  # garbage and a truncated record too
+        p.write_text(text)
+    assert main(args) == 0
+    assert len(sorted((out / "detect" / "runs").rglob("*.json"))) == 4
+    assert len(list((out / "detect" / "runs").rglob("*.corrupt"))) == 3
+
+
+def test_writes_go_through_symlinks_and_refuse_special_files(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(FileExistsError, match="not a regular file"):
+        write_text_atomic(fifo, "x")
+    assert fifo.exists() and not fifo.is_file()
+    with pytest.raises(FileExistsError, match="not a regular file"):
+        write_text_atomic(tmp_path, "x")  # a folder
+
+
+def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
+    psutil = pytest.importorskip("psutil")  # a test dependency (pyproject [test])
+    cmd = [sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio", "--gan", "mim",
+           "--runs", "6", "--iterations", "3000", "--latent-steps", "400", "--executor", "local", "--workers", "2",
+           "--out", str(tmp_path), "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        workers = []
+        while time.time() < deadline and len(workers) < 2:
+            time.sleep(0.5)
+            workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                       if "multiprocessing" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
+        assert len(workers) >= 2, "the pool did not start"
+        time.sleep(2)  # workers busy with runs
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        gone, alive = psutil.wait_procs(workers, timeout=5)
+        assert not alive, f"workers still alive 5 s after kill -9 of their parent: {[p.pid for p in alive]}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+# ---------------------------------------------------------------- the detector
+def test_detector_save_load_round_trip(tmp_path):
+    X = np.random.default_rng(0).standard_normal((120, 4))
+    det = GANAnomalyDetector(n_iter=30, latent_steps=4, hidden=8, random_state=2).fit(X)
+    path = det.save(tmp_path / "det.npz")
+    again = GANAnomalyDetector.load(path)
+    np.testing.assert_array_equal(again.decision_function(X[:20]), det.decision_function(X[:20]))
+    assert again.threshold_ == det.threshold_ and again.get_params() == det.get_params()
+    np.testing.assert_array_equal(again.labels_, det.labels_)
+    det.gan_.save(tmp_path / "gan.npz")
+    with pytest.raises(ValueError, match="not a saved GANAnomalyDetector"):
+        GANAnomalyDetector.load(tmp_path / "gan.npz")
+    (tmp_path / "cut.npz").write_bytes(path.read_bytes()[:200])
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        GANAnomalyDetector.load(tmp_path / "cut.npz")
+    np.save(tmp_path / "plain.npy", np.zeros(3))
+    with pytest.raises(ValueError, match="not a mimgan model file"):
+        GANAnomalyDetector.load(tmp_path / "plain.npy")
+
+
+def test_dataframe_columns_are_checked():
+    pd = pytest.importorskip("pandas")  # a test dependency (pyproject [test])
+    X = pd.DataFrame(np.random.default_rng(1).standard_normal((60, 3)), columns=["a", "b", "c"])
+    det = GANAnomalyDetector(n_iter=10, latent_steps=2, hidden=4).fit(X)
+    assert list(det.feature_names_in_) == ["a", "b", "c"]
+    det.decision_function(X)
+    with pytest.raises(ValueError, match="not those seen in fit"):
+        det.decision_function(X[["c", "a", "b"]])
+    with pytest.raises(ValueError, match="must hold numbers"):
+        det.decision_function(X.astype(object).where(X > 0, pd.NA))
+
+
+@pytest.mark.parametrize("bad, message", [
+    (np.array([["a", "b"], ["c", "d"]]), "must hold numbers"),
+    (np.array([[1.0, None], [2.0, 3.0]], dtype=object), "must hold numbers"),
+    (np.zeros((5, 0)), "no features"),
+    (np.zeros((0, 2)), "empty batch"),
+])
+def test_bad_arrays_name_the_problem(bad, message):
+    with pytest.raises(ValueError, match=message):
+        GANAnomalyDetector(n_iter=1).fit(bad)
+
+
+def test_float32_overflow_is_named():
+    net = MLP([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match="overflows float32"):
+        net.forward(np.array([[1e39, 0.0]]))
+
+
+@pytest.mark.parametrize("content", [b"", b"just some text\n", b"MATLAB 5.0 MAT-file" + b"\x00" * 200])
+def test_unreadable_mat_files_name_the_file(tmp_path, content):
+    path = tmp_path / "bad.mat"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="bad.mat"):
+        load_odds_mat(path)
+
+
+# ---------------------------------------------------------------- the command line
+@pytest.mark.parametrize("args", [
+    ["detect", "--dataset", "cardio", "--runs", "x"],
+    ["detect", "--dataset", "cardio", "--seeds", "1,,2"],
+    ["detect", "--dataset", "mnist", "--digit", "x"],
+    ["detect", "--dataset", "cardio", "--gan", ","],
+    ["detect", "--dataset", "cardio", "--contamination", "2", "--runs", "1", "--iterations", "1"],
+    ["detect", "--dataset", "cardio", "--workers", "0", "--executor", "local", "--runs", "1"],
+    ["detect", "--dataset", "cifar"],
+    ["detect", "--dataset", "cardio", "--scaling", "robust"],
+    ["train", "--gan", "vae"],
+    ["train", "--gan", "mim", "--data", "nothing.npy"],
+    ["reproduce", "--seeds", "-1", "--dry-run"],
+    ["reproduce", "fig1", "--option", "nonsense=1", "--dry-run"],
+    ["reproduce", "--mnist-digits", "x", "--dry-run"],
+    ["reproduce", "detect", "--datasets", "cifar", "--dry-run"],
+    ["report"],
+    ["data", "frobnicate"],
+    ["verify", "--json"],
+    ["frobnicate"],
+])
+def test_cli_fuzz_one_line_errors(args, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", *args, *(
+        ["--out", str(tmp_path)] if args[0] in ("detect", "reproduce") else [])], capture_output=True, text=True,
+        timeout=300, cwd=tmp_path)
+    assert out.returncode == 2, (args, out.stdout, out.stderr)
+    assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1, out.stderr
+    assert "error" in out.stderr
+
+
+def test_verify_json_into_a_folder_fails_before_checking(tmp_path):
+    t0 = time.perf_counter()
+    assert main(["verify", "--quiet", "--json", str(tmp_path)]) == 2
+    assert time.perf_counter() - t0 < 2
