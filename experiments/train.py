@@ -27,7 +27,12 @@ def load_training_data(spec: str, n: int = 100_000, p_rare: float = 0.05, seed: 
         raise ValueError(f"--data must be 'gaussian', 'mixture' or a path to a .npy file, got {spec!r}")
     if not path.exists():
         raise FileNotFoundError(f"no such data file: {path}")
-    X = np.load(path, allow_pickle=False)
+    try:
+        X = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{path} is not a NumPy .npy array file ({exc})") from None
+    if not isinstance(X, np.ndarray) or X.dtype.kind not in "biuf":
+        raise ValueError(f"{path} must hold one numeric array, got {type(X).__name__}")
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[0] < 2:

@@ -73,3 +73,14 @@ def test_unbounded_mim_finite_while_representable():
 def test_objective_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_unbounded_mim_overflow_is_an_error_not_inf():
+    obj = get_objective("mim", bounded=False)
+    x = np.array([-100.0, 0.0, 100.0], dtype=np.float32)
+    with pytest.raises(ValueError, match="overflows float32"):
+        obj.discriminator_loss(x, x)
+    with pytest.raises(ValueError, match="overflows float32"):
+        obj.generator_loss(x)
+    loss, gr, gf = obj.discriminator_loss(x.astype(np.float64), x.astype(np.float64))
+    assert np.isfinite(loss) and np.all(np.isfinite(gr)) and np.all(np.isfinite(gf))

@@ -175,3 +175,21 @@ def test_verify_json_into_a_folder_fails_before_checking(tmp_path):
     t0 = time.perf_counter()
     assert main(["verify", "--quiet", "--json", str(tmp_path)]) == 2
     assert time.perf_counter() - t0 < 2
+
+
+def test_datasets_without_both_classes_and_bad_npy_files(tmp_path):
+    from scipy import io
+    path = tmp_path / "ones.mat"
+    io.savemat(path, {"X": np.random.default_rng(0).standard_normal((50, 3)), "y": np.ones((50, 1))})
+    assert main(["detect", "--dataset", str(path), "--runs", "1", "--out", str(tmp_path), "--quiet"]) == 2
+    path2 = tmp_path / "one_outlier.mat"
+    y = np.zeros((50, 1))
+    y[0] = 1
+    io.savemat(path2, {"X": np.random.default_rng(0).standard_normal((50, 3)), "y": y})
+    from mimgan.experiments.anomaly import odds_split
+    with pytest.raises(ValueError, match="49 inliers and 1 outliers"):
+        odds_split(*load_odds_mat(path2), "one-class", 0)
+    (tmp_path / "text.npy").write_text("hello")
+    from mimgan.experiments.train import load_training_data
+    with pytest.raises(ValueError, match="not a NumPy .npy array file"):
+        load_training_data(str(tmp_path / "text.npy"))

@@ -64,6 +64,12 @@ def contaminated_split(X, y, seed: int, test_frac: float = 0.3) -> Split:
 
 
 def odds_split(X, y, protocol: str, seed: int) -> Split:
+    """The split of one seed under ``protocol``; a dataset without both classes is refused, by name."""
+    n_out = int(np.sum(np.asarray(y).ravel() == 1))
+    n_in = int(np.asarray(y).size - n_out)
+    if n_in < 2 or n_out < 2:
+        raise ValueError(f"anomaly detection needs at least 2 inliers and 2 outliers (labels 0 and 1); this dataset "
+                         f"has {n_in} inliers and {n_out} outliers")
     if protocol == "one-class":
         return one_class_split(X, y, seed)
     if protocol == "contaminated":

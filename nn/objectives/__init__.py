@@ -2,8 +2,12 @@
 
 Every loss takes the discriminator's raw outputs (logits, before its output
 activation) and returns the batch-mean loss and its gradient with respect to
-those logits.  Losses are computed in float64 from overflow-free forms
-(softplus, two-sided sigmoid), so |logit| = 100 in float32 stays finite.
+those logits, in the logits' dtype.  Losses are computed in float64 from
+overflow-free forms (softplus, two-sided sigmoid), so |logit| = 100 in float32
+stays finite for every bounded family.  The unbounded MIM discriminator
+(``bounded=False``, D = logit) has gradients of size e^|logit|, which float32
+cannot hold beyond |logit| ~ 88: there the loss functions raise a ValueError
+saying so (float64 logits hold them up to ~709).
 
 >>> obj = get_objective("gan", generator_loss="saturating")
 >>> loss, g_real, g_fake = obj.discriminator_loss(real_logits, fake_logits)  # doctest: +SKIP
@@ -74,6 +78,13 @@ def _logits(x, name):
     return np.ascontiguousarray(a)
 
 
+def _representable(name, *grads):
+    for g in grads:
+        if not np.all(np.isfinite(g)):
+            raise ValueError(f"the {name} gradient overflows {g.dtype.name} (|gradient| > {np.finfo(g.dtype).max:.3g}): "
+                             "pass float64 logits, or use a bounded discriminator")
+
+
 @dataclass
 class Objective:
     """A configured objective: its kernels' code, options and training defaults."""
@@ -91,6 +102,7 @@ class Objective:
         r, f = _logits(real_logits, "real_logits"), _logits(fake_logits, "fake_logits")
         gr, gf = np.empty_like(r), np.empty_like(f)
         loss = dispatch.d_loss(self.code, r, f, gr, gf, self.options)
+        _representable(self.name, gr, gf)
         return float(loss), gr, gf
 
     def value_terms(self, real_logits, fake_logits):
@@ -107,6 +119,7 @@ class Objective:
         f = _logits(fake_logits, "fake_logits")
         gf = np.empty_like(f)
         loss = dispatch.g_loss(self.code, f, gf, self.options)
+        _representable(self.name, gf)
         return float(loss), gf
 
 
