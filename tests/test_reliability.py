@@ -193,3 +193,51 @@ def test_datasets_without_both_classes_and_bad_npy_files(tmp_path):
     from mimgan.experiments.train import load_training_data
     with pytest.raises(ValueError, match="not a NumPy .npy array file"):
         load_training_data(str(tmp_path / "text.npy"))
+
+
+def test_matlab_v73_files_load_through_h5py(tmp_path):
+    h5py = pytest.importorskip("h5py")  # a runtime dependency (pyproject)
+    X = np.arange(12.0).reshape(3, 4)
+    path = tmp_path / "v73.mat"
+    with h5py.File(path, "w", userblock_size=512) as f:  # MATLAB stores arrays transposed
+        f["X"] = X.T
+        f["y"] = np.array([[0.0, 0.0, 1.0]])
+    with open(path, "r+b") as fh:
+        fh.write(b"MATLAB 7.3 MAT-file, Platform: GLNXA64, HDF5 schema 1.00 .".ljust(116, b" ") + b"\x00" * 8
+                 + b"\x00\x02IM")
+    Xl, yl = load_odds_mat(path)
+    np.testing.assert_array_equal(Xl, X)
+    assert yl.tolist() == [0, 0, 1]
+
+
+def test_a_device_is_never_replaced():
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with pytest.raises(FileExistsError, match="not a regular file"):
+        write_text_atomic("/dev/full", "x")
+    assert not os.path.isfile("/dev/full")
+
+
+def test_unreachable_dask_scheduler_is_a_quick_clear_error():
+    pytest.importorskip("distributed")
+    from mimgan.experiments.runs import DaskExecutor
+    t0 = time.perf_counter()
+    with pytest.raises(RuntimeError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
+        DaskExecutor("tcp://127.0.0.1:1")
+    assert time.perf_counter() - t0 < 30
+
+
+def test_data_list_checks_sums(tmp_path, capsys):
+    (tmp_path / "odds").mkdir()
+    (tmp_path / "odds" / "cardio.mat").write_bytes(b"not the real file")
+    assert main(["data", "list", "--data-dir", str(tmp_path)]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.strip().startswith("cardio"))
+    assert "[corrupt]" in line and "[ok]" not in line
+
+
+def test_huge_but_finite_values_are_named_not_called_nan():
+    X = np.random.default_rng(0).standard_normal((50, 2))
+    X[0, 1], X[1, 1] = 1.5e308, -1.5e308
+    for scaling in ("minmax", "standard"):
+        with pytest.raises(ValueError, match=r"column\(s\) \[1\] are too large to scale"):
+            GANAnomalyDetector(n_iter=1, scaling=scaling).fit(X)

@@ -4,6 +4,13 @@ from __future__ import annotations
 import numpy as np
 
 
+def _finite_columns(values, what):
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise ValueError(f"X's column(s) {bad.tolist()} are too large to scale: {what} overflows float64; "
+                         "rescale the data (e.g. divide by a power of ten)")
+
+
 class MinMaxToTanh:
     """Map each training column's [min, max] onto [-1, 1], the range of the generator's tanh output.
 
@@ -20,7 +27,9 @@ class MinMaxToTanh:
     def fit(self, X):
         X = np.asarray(X, dtype=np.float64)
         self.min_ = X.min(axis=0)
-        span = X.max(axis=0) - self.min_
+        with np.errstate(over="ignore"):
+            span = X.max(axis=0) - self.min_
+        _finite_columns(span, "max - min")
         self.constant_ = span <= 1e-12 * np.maximum(1.0, np.abs(self.min_))
         self.scale_ = np.where(self.constant_, 1.0 / np.maximum(1.0, np.abs(self.min_)),
                                2.0 / np.where(self.constant_, 1.0, span))
@@ -45,8 +54,10 @@ class Standardize:
 
     def fit(self, X):
         X = np.asarray(X, dtype=np.float64)
-        self.mean_ = X.mean(axis=0)
-        sd = X.std(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.mean_ = X.mean(axis=0)
+            sd = X.std(axis=0)
+        _finite_columns(sd, "the standard deviation")
         self.constant_ = sd <= 1e-12 * np.maximum(1.0, np.abs(self.mean_))
         self.scale_ = np.where(self.constant_, 1.0, sd)
         return self
