@@ -13,7 +13,6 @@ import pytest
 from mimgan.experiments.anomaly import GANAnomalyDetector
 from mimgan.experiments.cli import main
 from mimgan.experiments.datasets import load_odds_mat
-from mimgan.experiments.report import build_report
 from mimgan.nn import MLP
 from mimgan.nn.serialization import write_text_atomic
 
