@@ -212,7 +212,7 @@ def summarise(root, label, records) -> dict:
     return {"rows": rows, "tests": tests, "figure": png, "default_reading": records[0]["default_reading"]}
 
 
-def test_verdicts(tests) -> list[str]:
+def paired_test_lines(tests) -> list[str]:
     """One line per paired test of MIM against another GAN, in words."""
     out = []
     for t in tests:
@@ -248,7 +248,7 @@ def report(doc, out, groups) -> dict:
                     f"{r['f1_at_k_mean']:.3f} ± {r['f1_at_k_std']:.3f}", fmt(r["f1_best_mean"]),
                     f"{r['seconds_per_run']:.1f}"] for r in rows])
         if s["tests"]:
-            doc.bullets(test_verdicts(s["tests"]))
+            doc.bullets(paired_test_lines(s["tests"]))
         summary[label] = {"rows": rows, "dataset": dataset_key(recs[0]["config"]["dataset"]),
                           "protocol": recs[0]["config"]["protocol"]}
     return summary
