@@ -240,3 +240,15 @@ def test_huge_but_finite_values_are_named_not_called_nan():
     for scaling in ("minmax", "standard"):
         with pytest.raises(ValueError, match=r"column\(s\) \[1\] are too large to scale"):
             GANAnomalyDetector(n_iter=1, scaling=scaling).fit(X)
+
+
+def test_a_stored_record_keeps_its_id_when_read_back(tmp_path):
+    """Numpy values in a config are written as plain numbers; the id must not change on the way back, or the
+    store would take its own record for a foreign one."""
+    from mimgan.experiments.runs import ResultStore, run_id
+    cfg = {"seed": np.int64(3), "p": np.float64(0.05), "dims": (1, 2)}
+    store = ResultStore(tmp_path)
+    rid = run_id(cfg)
+    store.write(rid, {"config": cfg, "value": 1})
+    assert ResultStore(tmp_path).has(rid) and not list(tmp_path.rglob("*.corrupt"))
+    assert run_id({"seed": 3, "p": 0.05, "dims": [1, 2]}) == rid

@@ -15,7 +15,8 @@ from ...nn.serialization import write_text_atomic
 
 def run_id(config: dict) -> str:
     """Stable 16-hex-digit id of a configuration (key order does not matter)."""
-    blob = json.dumps(config, sort_keys=True, default=str).encode()
+    # The encoder the records are written with: a config read back from its file hashes to the same id.
+    blob = json.dumps(config, sort_keys=True, default=_jsonable).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
