@@ -17,7 +17,12 @@ from .anomaly.scaling import SCALINGS
 from .report import build_report
 from .reproduce import plan, reproduce_all, reproduce_stage, run_stage
 from .runs import EXECUTORS, make_executor
-from .stages import NAMES, detect
+from .stages.budgets import budget
+from .anomaly.classical import CLASSICAL
+from .anomaly.presets import PRESETS
+from .stages import NAMES, benchmark, detect, store
+from .stages.benchmark import DEFAULT_DETECTORS
+from .stages.benchmark_summary import detector_label, test_line, write_summary
 from .stages.detect import READINGS
 from .train import train
 
@@ -76,12 +81,7 @@ def cmd_detect(args) -> int:
                                 args.protocol, digits, args.readings, args.data_dir, **overrides)
     for grp in groups:
         print(f"{grp.label}: {detect.describe_settings(grp.configs[0])}")
-    executor = make_executor(args.executor, args.workers, args.scheduler)
-    try:
-        res = run_stage(args.out, detect, groups, executor, args.force, not args.quiet, args.data_dir,
-                        skip_unavailable=False)
-    finally:
-        executor.close()
+    res = _run_user_stage(args, detect, groups)
     for label, s in res["summaries"].items():
         n = len(res["ids"][label])
         print(f"\n{label}: {n} runs ({s['default_reading']} reading of Eq. 24); tables, summary.json and "
@@ -96,6 +96,50 @@ def cmd_detect(args) -> int:
             p = f"Wilcoxon p = {t['p_value']:.3g}" if not t["p_value_note"] else f"no Wilcoxon p ({t['p_value_note']})"
             print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, {p}")
     return 0
+
+
+def _run_user_stage(args, stage, groups) -> dict:
+    """The groups of a user command (``detect``, ``benchmark``) through the executor it asked for; a dataset
+    that cannot be had is an error here, not a skipped part."""
+    executor = make_executor(args.executor, args.workers, args.scheduler)
+    try:
+        return run_stage(args.out, stage, groups, executor, args.force, not args.quiet, args.data_dir,
+                         skip_unavailable=False)
+    finally:
+        executor.close()
+
+
+def cmd_benchmark(args) -> int:
+    seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
+    groups = benchmark.user_groups(_names(args.dataset), _names(args.detectors), seeds, _names(args.protocol),
+                                   _names(args.preset), args.data_dir, args.contamination)
+    res = _run_user_stage(args, benchmark, groups)
+    print(f"benchmark: {res['computed']} of {res['total']} runs computed in {res['seconds']:.1f} s")
+    for label, s in res["summaries"].items():
+        print(f"\n{label}: table, paired tests, summary.json and figure in {Path(s['figure']).parent}")
+        print(f"  {'detector':20s} {'protocol':12s} {'AUC':>15s} {'AUC-PR':>15s} {'F1@k':>15s} {'F1 (Eq. 21)':>15s}"
+              f" {'fit s':>6s} {'score s':>7s}")
+        for r in s["rows"]:
+            cells = [f"{r[k + '_mean']:.3f} +- {r[k + '_std']:.3f}" for k in ("auc", "auc_pr", "f1_at_k", "f1_threshold")]
+            print(f"  {detector_label(r['detector']):20s} {r['protocol']:12s} " + " ".join(f"{c:>15s}" for c in cells)
+                  + f" {r['fit_s_median']:6.2f} {r['score_s_median']:7.2f}")
+        for t in s["tests"]:
+            print("  " + test_line(t))
+        for note in s["notes"]:
+            print(f"  pyod fix: {note}")
+    if len(res["summaries"]) > 1:
+        records = [r for ids in res["ids"].values() for r in map(store(args.out, benchmark).read, ids)]
+        overall = write_summary(records, Path(args.out) / benchmark.NAME, "all")
+        ranks = overall["ranks"]
+        if ranks["ranks"]:
+            print(f"\nmean rank of mean AUC over {ranks['blocks']} dataset/protocol pairs (1 = best): " + ", ".join(
+                f"{detector_label(k)} {v:.2f}" for k, v in sorted(ranks["ranks"].items(), key=lambda kv: kv[1])))
+        print(f"all datasets: {overall['figure']}")
+    return 0
+
+
+def _names(text):
+    return [t.strip() for t in str(text).split(",") if t.strip()]
 
 
 def cmd_train(args) -> int:
@@ -174,6 +218,10 @@ def _reproduce_options(args) -> dict:
     if args.target in ("all", "detect") and (args.datasets or args.mnist_digits):
         out["detect"] = {"datasets": [d.strip() for d in args.datasets.split(",")] if args.datasets else None,
                          "mnist_digits": _ints(args.mnist_digits, "--mnist-digits") if args.mnist_digits else None}
+    if args.target in ("all", "benchmark") and args.datasets:
+        # the baselines follow the detection datasets (those with classical runs: the ODDS sets)
+        odds = set(budget("quick" if args.quick else "full", "benchmark"))
+        out["benchmark"] = {"datasets": [d.strip() for d in args.datasets.split(",") if d.strip() in odds]}
     return out
 
 
@@ -292,6 +340,27 @@ def build_parser() -> argparse.ArgumentParser:
     # Serial by default: each run then has both cores, and its recorded timings mean "one run on this machine".
     _add_executor_options(t, default="serial")
     t.set_defaults(func=cmd_detect)
+
+    b = sub.add_parser("benchmark", help="GAN and classical (pyod) detectors on the same splits: tables, tests, figures")
+    b.add_argument("--dataset", required=True,
+                   help="comma-separated ODDS sets (cardio, thyroid, musk) and/or paths to ODDS .mat files")
+    b.add_argument("--detectors", default=",".join(DEFAULT_DETECTORS),
+                   help=f"comma-separated GAN objectives ({', '.join(REGISTRY)}) and classical detectors "
+                        f"({', '.join(CLASSICAL)}; they need pyod: pip install \"mimgan[benchmark]\")")
+    b.add_argument("--runs", type=int, default=10, help="seeds 0..runs-1")
+    b.add_argument("--seeds", help="explicit comma-separated seeds (overrides --runs)")
+    b.add_argument("--protocol", default="one-class",
+                   help=f"comma-separated protocols from {', '.join(PROTOCOLS)}")
+    b.add_argument("--preset", default="paper",
+                   help="comma-separated GAN detector presets: " + "; ".join(f"{k}: {v[1]}" for k, v in PRESETS.items()))
+    b.add_argument("--contamination", type=float, help="expected anomaly share for the Eq. 21 threshold of every "
+                   f"detector (default: {dflt.contamination})")
+    b.add_argument("--out", default="results", help="output folder: runs, tables and figures go to OUT/benchmark")
+    b.add_argument("--force", action="store_true", help="recompute runs already in the store")
+    b.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_executor_options(b, default="local")
+    b.set_defaults(func=cmd_benchmark)
 
     tr = sub.add_parser("train", help="train one GAN; save model, loss history and a plot")
     tr.add_argument("--gan", required=True, choices=list(REGISTRY))

@@ -71,6 +71,11 @@ def run_stage(out, stage, groups, executor=None, force=False, progress=True, dat
     fn = functools.partial(stage.run, **kwargs)
     ids, skipped, summaries, computed, total = {}, {}, {}, 0, 0
     for grp in groups:
+        if grp.unavailable:
+            skipped[f"{stage.NAME} {grp.label}"] = grp.unavailable
+            if progress:
+                print(f"  {stage.NAME}: skipping {grp.label}: {grp.unavailable}", file=sys.stderr)
+            continue
         if grp.dataset is not None:
             if grp.dataset in skipped:
                 continue

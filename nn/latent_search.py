@@ -229,3 +229,21 @@ def allocate(G, D, n_rows, dtype):
     return (z(cache_size(G.sizes, n_rows), dtype), z(work_size(G.sizes, n_rows), dtype),
             z(cache_size(D.sizes, n_rows), dtype), z(work_size(D.sizes, n_rows), dtype),
             z(n_rows * dx, dtype), z(n_rows, dtype), z((n_rows, dz), dtype), z((n_rows, dz), dtype))
+
+
+def layer_rows(net, X, layer=-1):
+    """Activations of layer ``layer`` of :class:`nn.MLP` ``net`` for the rows of X, each row computed
+    alone (:mod:`nn.rowwise`): ``layer=-1`` is the output, ``-2`` the last hidden layer (the features of
+    EGBAD's feature-matching score).  Returns a float64 copy of shape (rows, width)."""
+    X = np.ascontiguousarray(X, dtype=net.dtype)
+    sizes = [int(s) for s in net.sizes]
+    n_layers = len(sizes) - 1
+    k = layer % n_layers if layer < 0 else layer - 1  # index of the layer among the weight layers
+    if not 0 <= k < n_layers:
+        raise ValueError(f"layer {layer} is out of range for a network with {n_layers} weight layers")
+    B = X.shape[0]
+    cache = np.zeros(cache_size(net.sizes, B), net.dtype)
+    p, _, s, a, w, b, sl = net.spec()
+    forward_rows(p, s, a, w, b, sl, X, cache)
+    off = sum(B * sizes[l + 1] for l in range(k))
+    return cache[off:off + B * sizes[k + 1]].reshape(B, sizes[k + 1]).astype(np.float64)

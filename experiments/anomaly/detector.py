@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import inspect
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ...nn import MLP, Adam, GANTrainer, get_objective
-from ...nn.latent_search import cross_entropy, initial_latents, logits_rows, search_rows
+from ...nn.latent_search import cross_entropy, initial_latents, layer_rows, logits_rows, search_rows
 from ... import __version__
+from ...nn.blas import blas_threads, budget as blas_budget
 from ...nn.mlp_kernels import cache_size
 from ...nn.serialization import FORMAT_VERSION, load_npz, save_npz_atomic
 from ...nn.mlp import check_batch
 
+from .ensemble import check_members, combine, member_seed, member_stats
 from .scaling import SCALINGS, make_scaler
 
 CE_INPUTS = ("logit", "output")
+#: Discriminator terms of the score: Eq. 23's cross-entropy, or EGBAD's feature-matching residual.
+SCORES = ("ce", "fm")
 
 
 #: Largest p of Eq. 23's norm: |r|^p overflows float64 for p in the hundreds (and the norm is max-like long before).
@@ -94,10 +99,26 @@ class GANAnomalyDetector:
         range of the generator's tanh output (Section IV); ``"standard"`` uses
         z-scores, as classical detectors usually do, with a linear generator
         output so that every scaled value is reachable.
+    score : {"ce", "fm"}
+        The discriminator term of J (Eq. 23) once the latent search has
+        found z*: ``"ce"`` (default, the paper) is H_ce(D(G(z*))); ``"fm"`` is
+        EGBAD's feature-matching residual ||f(x) - f(G(z*))||_1 / width, with f
+        the last hidden layer of D (Zenati et al. 2018).  The search itself
+        always minimises Eq. 23 as printed.
+    n_members : int
+        1 (default) is one GAN.  K > 1 trains K GANs from the seeds
+        ``random_state + 7919 k`` and averages their scores after standardising
+        each by the mean and standard deviation of its training scores (the
+        rows of ``decision_scores_``), so no member dominates by its scale.
+        Members train side by side on up to ``n_threads`` threads (default:
+        the BLAS thread budget, i.e. the cores this process may use), with
+        the same bits as one after another.
 
     Attributes
     ----------
-    gan_ : nn.GANTrainer
+    gan_ : nn.GANTrainer  (the first member's when ``n_members > 1``)
+    members_ : list of GANAnomalyDetector  (only when ``n_members > 1``)
+    member_stats_ : ndarray (K, 2)  (mean and std of each member's training scores)
     scaler_ : MinMaxToTanh or Standardize
     decision_scores_ : ndarray  (scores of the training rows)
     threshold_ : float
@@ -109,7 +130,7 @@ class GANAnomalyDetector:
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
-                 n_threads=None, progress=False, scaling="minmax"):
+                 n_threads=None, progress=False, scaling="minmax", score="ce", n_members=1):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
@@ -132,6 +153,8 @@ class GANAnomalyDetector:
         self.n_threads = n_threads
         self.progress = progress
         self.scaling = scaling
+        self.score = score
+        self.n_members = n_members
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -168,6 +191,10 @@ class GANAnomalyDetector:
             raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination!r}")
         if self.scaling not in SCALINGS:
             raise ValueError(f"scaling must be one of {tuple(SCALINGS)}, got {self.scaling!r}")
+        if self.score not in SCORES:
+            raise ValueError(f"score must be one of {SCORES} (Eq. 23's cross-entropy or feature matching), "
+                             f"got {self.score!r}")
+        check_members(self.n_members)
         if self.ce_input not in CE_INPUTS:
             raise ValueError(f"ce_input must be one of {CE_INPUTS}, got {self.ce_input!r}")
         for name in ("lam", "eta"):
@@ -194,7 +221,7 @@ class GANAnomalyDetector:
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y=None):
-        """Scale (fitted on X), train the GAN on X, score X to set ``threshold_``."""
+        """Scale (fitted on X), train the GAN(s) on X, score X to set ``threshold_``."""
         self._validate_params()
         names = _column_names(X)
         X = check_batch(X, np.shape(X)[1] if np.ndim(X) == 2 else -1, name="X")
@@ -211,6 +238,20 @@ class GANAnomalyDetector:
             self.feature_names_in_ = names
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
+        for attr in ("members_", "member_stats_"):
+            self.__dict__.pop(attr, None)
+        self._member_train_scores = {}
+        if self.n_members == 1:
+            self._fit_one(X)
+        else:
+            self._fit_members(X)
+        self.threshold_ = float(np.quantile(self.decision_scores_, 1.0 - self.contamination))
+        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
+        self.timings_["fit_s"] = time.perf_counter() - t0
+        return self
+
+    def _fit_one(self, X):
+        t0 = time.perf_counter()
         scaler, g_output = make_scaler(self.scaling)
         self.scaler_ = scaler.fit(X)
         Xs = self.scaler_.transform(X).astype(np.float32)
@@ -226,28 +267,61 @@ class GANAnomalyDetector:
         self.threshold_index_ = self._threshold_index(len(Xs))
         self._threshold_rows_scaled = Xs[self.threshold_index_]
         self.decision_scores_ = self._score_scaled(self._threshold_rows_scaled)
-        self.threshold_ = float(np.quantile(self.decision_scores_, 1.0 - self.contamination))
-        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
         self.timings_ = {"train_s": t1 - t0, "score_train_s": time.perf_counter() - t1}
-        return self
+
+    def _fit_members(self, X):
+        """K single detectors from K seeds, scored on the same training rows, combined (:mod:`.ensemble`)."""
+        params = {**self.get_params(), "n_members": 1, "progress": False}
+        members = []
+        for k in range(self.n_members):
+            m = GANAnomalyDetector(**{**params, "random_state": member_seed(self.random_state_, k)})
+            m._threshold_seed = self.random_state_  # every member scores the same training rows
+            members.append(m)
+        workers = min(self.n_members, blas_budget() if self.n_threads is None else int(self.n_threads))
+        if workers <= 1:
+            self.members_ = [m.fit(X) for m in members]
+        else:
+            # Members are independent and the compiled kernels release the GIL, so they train side by side,
+            # one BLAS thread each; a member's bits do not depend on its BLAS thread count (tested).
+            with blas_threads(1), ThreadPoolExecutor(workers) as pool:
+                self.members_ = list(pool.map(lambda m: m.fit(X), members))
+        first = self.members_[0]
+        self.gan_, self.scaler_, self.threshold_index_ = first.gan_, first.scaler_, first.threshold_index_
+        train = [m.decision_scores_ for m in self.members_]
+        self._member_train_scores = {self.ce_input: train}
+        self.member_stats_ = member_stats(train)
+        self.decision_scores_ = combine(train, self.member_stats_)
+        self.timings_ = {key: sum(m.timings_[key] for m in self.members_) for key in ("train_s", "score_train_s")}
 
     def threshold_for(self, ce_input=None) -> float:
         """Eq. 21's threshold Gamma under either reading of Eq. 24: the (1 - contamination) quantile of
         the training scores (``threshold_rows`` of them) computed with that reading.
 
-        ``threshold_for()`` is ``threshold_``; the other reading costs one latent search of those rows.
+        ``threshold_for()`` is ``threshold_``; the other reading costs one latent search of those rows
+        (per member).
         """
         self._check_fitted()
         ce = self._reading(ce_input)
         if ce == self.ce_input:
             return self.threshold_
-        scores = self._score_scaled(self._threshold_rows_scaled, ce)
+        if self.n_members > 1:
+            train = self._members_train(ce)
+            scores = combine(train, member_stats(train))
+        else:
+            scores = self._score_scaled(self._threshold_rows_scaled, ce)
         return float(np.quantile(scores, 1.0 - self.contamination))
+
+    def _members_train(self, ce):
+        """Each member's training scores under reading ``ce`` (computed once)."""
+        if ce not in self._member_train_scores:
+            self._member_train_scores[ce] = [m._score_scaled(m._threshold_rows_scaled, ce) for m in self.members_]
+        return self._member_train_scores[ce]
 
     def _threshold_index(self, n):
         if self.threshold_rows is None or self.threshold_rows >= n:
             return np.arange(n)
-        return np.sort(np.random.default_rng([self.random_state_, 104729]).permutation(n)[:int(self.threshold_rows)])
+        seed = getattr(self, "_threshold_seed", self.random_state_)
+        return np.sort(np.random.default_rng([seed, 104729]).permutation(n)[:int(self.threshold_rows)])
 
     # -------------------------------------------------------------- scoring
     def _check_fitted(self):
@@ -255,7 +329,7 @@ class GANAnomalyDetector:
             raise NotFittedError("this GANAnomalyDetector is not fitted yet; call fit(X) first")
 
     def _search(self, Xs, ce_logit):
-        """Residual, H_ce(D(G(z_opt))) and H_ce(D(x)) per row (float64)."""
+        """Residual, the discriminator term of J and H_ce(D(x)) per row (float64)."""
         G, D = self.gan_.G, self.gan_.D
         Xs = np.ascontiguousarray(Xs, dtype=np.float32)
         # z0 is a hash of the row itself: a row's score never depends on the other rows or its position.
@@ -265,25 +339,41 @@ class GANAnomalyDetector:
                               block_rows=int(self.block_rows))
         logits = logits_rows(D.spec(), Xs, np.zeros(cache_size(D.sizes, len(Xs)), D.dtype)).astype(np.float64)
         hx = np.array([cross_entropy(v, float(self.beta), ce_logit)[0] for v in logits])
-        return res.astype(np.float64), hz.astype(np.float64), hx
+        terms = {"residual": res.astype(np.float64), "h_ce_generated": hz.astype(np.float64), "h_ce_input": hx}
+        if self.score == "fm":
+            # Z now holds z*; f = D's last hidden layer, each row computed alone like the search.
+            Gz = layer_rows(G, Z, -1).astype(np.float32)
+            terms["feature_matching"] = np.abs(layer_rows(D, Xs, -2) - layer_rows(D, Gz, -2)).mean(axis=1)
+        return terms
 
     def _terms(self, Xs, ce):
         """Eq. 23 and 25 term by term for already-scaled rows."""
-        res, hz, hx = self._search(Xs, ce == "logit")
-        J = (1 - self.lam) * res + self.lam * hz
-        return {"residual": res, "h_ce_generated": hz, "J": J, "h_ce_input": hx,
-                "score": (1 - self.eta) * J + self.eta * hx}
+        t = self._search(Xs, ce == "logit")
+        disc = t["feature_matching"] if self.score == "fm" else t["h_ce_generated"]
+        t["J"] = (1 - self.lam) * t["residual"] + self.lam * disc
+        t["score"] = (1 - self.eta) * t["J"] + self.eta * t["h_ce_input"]
+        return t
 
-    def score_terms(self, X, ce_input=None) -> dict:
-        """The pieces of Eq. 23 and 25 per row: residual, H_ce(D(G(z))), J, H_ce(D(x)), S."""
-        self._check_fitted()
+    def _check_columns(self, X):
         names = _column_names(X)
         fitted = getattr(self, "feature_names_in_", None)
         if fitted is not None and names is not None and list(names) != list(fitted):
             raise ValueError(f"X's columns {list(names)} are not those seen in fit {list(fitted)} (same names in the "
                              "same order are required)")
-        X = check_batch(X, self.n_features_in_, name="X")
-        return self._terms(self.scaler_.transform(X).astype(np.float32), self._reading(ce_input))
+        return check_batch(X, self.n_features_in_, name="X")
+
+    def score_terms(self, X, ce_input=None) -> dict:
+        """The pieces of Eq. 23 and 25 per row: residual, H_ce(D(G(z))) (and the feature-matching term
+        with ``score="fm"``), J, H_ce(D(x)), S.  An ensemble gives ``member_scores`` (K, n) and the
+        combined ``score``."""
+        self._check_fitted()
+        X = self._check_columns(X)
+        ce = self._reading(ce_input)
+        if self.n_members > 1:
+            member = np.array([m._score_scaled(m.scaler_.transform(X).astype(np.float32), ce) for m in self.members_])
+            train = self._members_train(ce)
+            return {"member_scores": member, "score": combine(member, member_stats(train))}
+        return self._terms(self.scaler_.transform(X).astype(np.float32), ce)
 
     def _reading(self, ce_input):
         ce = self.ce_input if ce_input is None else ce_input
@@ -295,7 +385,7 @@ class GANAnomalyDetector:
         return self._terms(Xs, self.ce_input if ce_input is None else ce_input)["score"]
 
     def decision_function(self, X, ce_input=None):
-        """Anomaly score S of Eq. 25 per row (higher = more anomalous)."""
+        """Anomaly score S of Eq. 25 per row (higher = more anomalous); an ensemble's combined score."""
         return self.score_terms(X, ce_input)["score"]
 
     def predict(self, X):
@@ -303,18 +393,36 @@ class GANAnomalyDetector:
         return (self.decision_function(X) > self.threshold_).astype(np.int64)
 
     # ----------------------------------------------------------- persistence
-    def save(self, path):
-        """The fitted detector in one atomic, versioned ``.npz`` (the format of ``GANTrainer.save``):
-        networks, scaling, training scores and threshold; :meth:`load` gives bit-identical scores."""
-        self._check_fitted()
+    def _parts(self):
+        """(arrays, meta) of one fitted single detector."""
         arrays = {"G": self.gan_.G.params, "D": self.gan_.D.params, "decision_scores": self.decision_scores_,
                   "threshold_index": self.threshold_index_, "threshold_rows_scaled": self._threshold_rows_scaled}
         arrays.update({f"scaler.{k}": np.asarray(v) for k, v in vars(self.scaler_).items()})
-        meta = {"format": FORMAT_VERSION, "library": "mimgan", "kind": "GANAnomalyDetector",
-                "version": __version__, "params": self.get_params(), "random_state_": self.random_state_,
+        meta = {"params": self.get_params(), "random_state_": self.random_state_,
                 "n_features_in_": self.n_features_in_, "threshold_": self.threshold_,
                 "feature_names_in_": list(getattr(self, "feature_names_in_", []) or []) or None,
                 "networks": self.gan_.config(), "timings_": self.timings_}
+        return arrays, meta
+
+    def save(self, path):
+        """The fitted detector in one atomic, versioned ``.npz`` (the format of ``GANTrainer.save``):
+        networks, scaling, training scores and threshold (each member's, for an ensemble);
+        :meth:`load` gives bit-identical scores."""
+        self._check_fitted()
+        if self.n_members == 1:
+            arrays, meta = self._parts()
+        else:
+            arrays, meta = {"decision_scores": self.decision_scores_, "member_stats": self.member_stats_}, {
+                "params": self.get_params(), "random_state_": self.random_state_,
+                "n_features_in_": self.n_features_in_, "threshold_": self.threshold_,
+                "feature_names_in_": list(getattr(self, "feature_names_in_", []) or []) or None,
+                "timings_": self.timings_, "members": []}
+            for k, m in enumerate(self.members_):
+                a, mm = m._parts()
+                arrays.update({f"member{k}/{key}": v for key, v in a.items()})
+                meta["members"].append(mm)
+        meta.update({"format": FORMAT_VERSION, "library": "mimgan", "kind": "GANAnomalyDetector",
+                     "version": __version__})
         return save_npz_atomic(path, arrays, meta)
 
     @classmethod
@@ -323,6 +431,23 @@ class GANAnomalyDetector:
         arrays, meta = load_npz(path)
         if meta.get("kind") != "GANAnomalyDetector":
             raise ValueError(f"{path} holds a {meta.get('kind', 'GANTrainer')!r}, not a saved GANAnomalyDetector")
+        if "members" not in meta:
+            return cls._from_parts(arrays, meta, path)
+        det = cls(**meta["params"])
+        det.members_ = []
+        for k, mm in enumerate(meta["members"]):
+            prefix = f"member{k}/"
+            part = {key[len(prefix):]: v for key, v in arrays.items() if key.startswith(prefix)}
+            det.members_.append(cls._from_parts(part, mm, path))
+        first = det.members_[0]
+        det.gan_, det.scaler_, det.threshold_index_ = first.gan_, first.scaler_, first.threshold_index_
+        det.member_stats_ = arrays["member_stats"]
+        det._member_train_scores = {det.ce_input: [m.decision_scores_ for m in det.members_]}
+        det._finish_load(arrays, meta)
+        return det
+
+    @classmethod
+    def _from_parts(cls, arrays, meta, path):
         det = cls(**meta["params"])
         nets = meta["networks"]
         G, D = (MLP(c["sizes"], hidden=c["hidden"], output=c["output"], slope=c["slope"], dtype=c["dtype"])
@@ -338,12 +463,16 @@ class GANAnomalyDetector:
         for key, value in arrays.items():
             if key.startswith("scaler."):
                 setattr(det.scaler_, key[len("scaler."):], value)
-        det.decision_scores_ = arrays["decision_scores"]
         det.threshold_index_ = arrays["threshold_index"]
         det._threshold_rows_scaled = arrays["threshold_rows_scaled"]
-        det.random_state_, det.n_features_in_ = meta["random_state_"], meta["n_features_in_"]
-        det.threshold_, det.timings_ = meta["threshold_"], meta["timings_"]
-        det.labels_ = (det.decision_scores_ > det.threshold_).astype(np.int64)
-        if meta.get("feature_names_in_"):
-            det.feature_names_in_ = np.array(meta["feature_names_in_"], dtype=object)
+        det._member_train_scores = {}
+        det._finish_load(arrays, meta)
         return det
+
+    def _finish_load(self, arrays, meta):
+        self.decision_scores_ = arrays["decision_scores"]
+        self.random_state_, self.n_features_in_ = meta["random_state_"], meta["n_features_in_"]
+        self.threshold_, self.timings_ = meta["threshold_"], meta["timings_"]
+        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
+        if meta.get("feature_names_in_"):
+            self.feature_names_in_ = np.array(meta["feature_names_in_"], dtype=object)

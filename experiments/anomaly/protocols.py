@@ -77,6 +77,38 @@ def odds_split(X, y, protocol: str, seed: int) -> Split:
     raise ValueError(f"unknown protocol {protocol!r}; expected one of {list(PROTOCOLS)}")
 
 
+def check_dataset(X, y, protocol: str, name: str = "the dataset") -> None:
+    """Refuse, naming ``name`` and the problem, a dataset that no detector can be measured on under
+    ``protocol``: non-finite features, labels other than 0/1, a single class, or fewer than 2 outliers
+    (or inliers) in every test split.  Call it before any run is computed."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y).ravel()
+    if X.ndim != 2 or X.shape[0] != y.shape[0]:
+        raise ValueError(f"{name}: X {X.shape} and y {y.shape} do not match")
+    bad = ~np.isfinite(X)
+    if bad.any():
+        cols = np.flatnonzero(bad.any(axis=0))
+        raise ValueError(f"{name}: {int(bad.sum())} NaN/inf feature value(s) in {int(bad.any(axis=1).sum())} row(s), "
+                         f"column(s) {cols[:10].tolist()}{' ...' if cols.size > 10 else ''}; impute or drop them first")
+    if not np.all(np.isin(y, (0, 1))):
+        raise ValueError(f"{name}: labels must be 0 (inlier) or 1 (outlier), got {np.unique(y)[:10].tolist()}")
+    n_out = int(np.sum(y == 1))
+    n_in = int(y.size - n_out)
+    if n_out == 0 or n_in == 0:
+        raise ValueError(f"{name}: a single class ({n_in} inliers, {n_out} outliers); anomaly detection needs both")
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {protocol!r}; expected one of {list(PROTOCOLS)}")
+    # The test counts do not depend on the seed: one-class tests on every outlier and half the inliers,
+    # contaminated on the 30 % of each class its stratified split leaves out.
+    if protocol == "one-class":
+        test_out, test_in = n_out, n_in - int(n_in * 0.5)
+    else:
+        test_out, test_in = n_out - int(round(n_out * 0.7)), n_in - int(round(n_in * 0.7))
+    if test_out < 2 or test_in < 2:
+        raise ValueError(f"{name}: its {protocol} test splits would hold {test_out} outlier(s) and {test_in} "
+                         "inlier(s); AUC and F1 need at least 2 of each")
+
+
 def mnist_one_digit_out(train, test, digit: int, seed: int = 0, max_train: int | None = None) -> Split:
     """``train``/``test`` are (X, digits) pairs from :func:`experiments.datasets.load_mnist`."""
     if digit not in range(10):

@@ -1,16 +1,17 @@
 """The stages of ``mimgan reproduce``, in the order the paper is reproduced.
 
 Each is a module with the interface of :mod:`.base`: the theory checks,
-Figure 1, the rare-event experiment and Figures 2–5.  ``reproduce``,
+Figure 1, the rare-event experiment, Figures 2–5 and the classical baselines
+measured on the same splits.  ``reproduce``,
 ``--dry-run`` and the report loop over :data:`STAGES`.
 """
 from pathlib import Path
 
 from ..runs import ResultStore
-from . import detect, fig1, rare_events, theory
+from . import benchmark, detect, fig1, rare_events, theory
 from .base import Group
 
-STAGES = {m.NAME: m for m in (theory, fig1, rare_events, detect)}
+STAGES = {m.NAME: m for m in (theory, fig1, rare_events, detect, benchmark)}
 NAMES = tuple(STAGES)
 
 
@@ -27,4 +28,4 @@ def store(out, stage) -> ResultStore:
     return ResultStore(Path(out) / stage.NAME, name=stage.run_name)
 
 
-__all__ = ["Group", "NAMES", "STAGES", "get_stage", "store", "detect", "fig1", "rare_events", "theory"]
+__all__ = ["Group", "NAMES", "STAGES", "get_stage", "store", "benchmark", "detect", "fig1", "rare_events", "theory"]

@@ -36,11 +36,14 @@ from dataclasses import dataclass, field
 @dataclass
 class Group:
     """One sweep of a stage: a label (names its tables and figures), its run configurations, and the
-    registered dataset it needs (fetched first; ``None`` for synthetic data or a file given by path)."""
+    registered dataset it needs (fetched first; ``None`` for synthetic data or a file given by path).
+    ``unavailable`` says why the group cannot run here (a missing optional package): it is skipped with
+    that reason, like a dataset that cannot be fetched."""
 
     label: str
     configs: list = field(default_factory=list)
     dataset: str | None = None
+    unavailable: str | None = None
 
 
 def pop_seeds(budget: dict, seeds) -> int:

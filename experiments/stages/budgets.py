@@ -18,6 +18,8 @@ QUICK = {
         "musk": {"seeds": 2, "n_iter": 500, "latent_steps": 100},
         "mnist": {"seeds": 1, "digits": (0,), "n_iter": 300, "latent_steps": 30, "threshold_rows": 1000},
     },
+    # the classical baselines on the detection stage's ODDS sets and seeds (pairs with its runs)
+    "benchmark": {"cardio": {"seeds": 3}, "thyroid": {"seeds": 3}, "musk": {"seeds": 2}},
 }
 FULL = {
     "theory": {},
@@ -29,6 +31,7 @@ FULL = {
         "musk": {"seeds": 10},
         "mnist": {"seeds": 10, "digits": tuple(range(10))},
     },
+    "benchmark": {"cardio": {"seeds": 10}, "thyroid": {"seeds": 10}, "musk": {"seeds": 10}},
 }
 BUDGETS = {"quick": QUICK, "full": FULL}
 MODES = tuple(BUDGETS)
