@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: The environment variable naming the data folder (see ``mimgan.experiments.datasets``).
 DATA_ENV = "MIMGAN_DATA"

@@ -22,7 +22,7 @@ from .anomaly.classical import CLASSICAL
 from .anomaly.presets import PRESETS
 from .stages import NAMES, benchmark, detect, store
 from .stages.benchmark import DEFAULT_DETECTORS
-from .stages.benchmark_summary import detector_label, test_line, write_summary
+from .stages.benchmark_summary import detector_label, preset_line, test_line, write_summary
 from .stages.detect import READINGS
 from .train import train
 
@@ -127,6 +127,8 @@ def cmd_benchmark(args) -> int:
             print("  " + test_line(t))
         for note in s["notes"]:
             print(f"  pyod fix: {note}")
+        if s["preset_ranking"]["ranking"]:
+            print("  " + preset_line(s["preset_ranking"]))
     if len(res["summaries"]) > 1:
         records = [r for ids in res["ids"].values() for r in map(store(args.out, benchmark).read, ids)]
         overall = write_summary(records, Path(args.out) / benchmark.NAME, "all")
@@ -134,6 +136,8 @@ def cmd_benchmark(args) -> int:
         if ranks["ranks"]:
             print(f"\nmean rank of mean AUC over {ranks['blocks']} dataset/protocol pairs (1 = best): " + ", ".join(
                 f"{detector_label(k)} {v:.2f}" for k, v in sorted(ranks["ranks"].items(), key=lambda kv: kv[1])))
+        if overall["preset_ranking"]["ranking"]:
+            print(preset_line(overall["preset_ranking"]))
         print(f"all datasets: {overall['figure']}")
     return 0
 

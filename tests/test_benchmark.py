@@ -244,3 +244,23 @@ def test_benchmark_command_writes_everything_and_a_rerun_computes_nothing(user_m
     assert main(args) == 0
     assert "benchmark: 0 of 16 runs computed" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in (root / "runs").rglob("*.json")} == mtimes
+
+
+def test_preset_ranking_uses_common_cells_and_flags_reported_seeds():
+    from mimgan.experiments.stages.benchmark_summary import preset_line, preset_ranking
+
+    def rec(det, preset, seed, a, ds="cardio"):
+        cfg = {"dataset": ds, "protocol": "one-class", "detector": det, "seed": seed}
+        if preset:
+            cfg["preset"] = preset
+        return {"config": cfg, "metrics": {"auc": a}}
+
+    recs = [rec("mim", "paper", 100, 0.8), rec("mim", "ensemble", 100, 0.9), rec("gan", "paper", 100, 0.7),
+            rec("gan", "ensemble", 100, 0.5), rec("mim", "paper", 101, 0.1),  # no ensemble partner: left out
+            rec("iforest", None, 100, 0.99)]  # classical: not a preset
+    r = preset_ranking(recs)
+    assert r["cells"] == 2 and r["held_out"] and r["ranking"] == [("paper", pytest.approx(0.75)),
+                                                                  ("ensemble", pytest.approx(0.7))]
+    assert "held-out seeds" in preset_line(r)
+    low = preset_ranking([rec("mim", "paper", 3, 0.8), rec("mim", "fm", 3, 0.9)])
+    assert not low["held_out"] and "not a fair choice" in preset_line(low)

@@ -72,3 +72,73 @@ def test_rare_event_checks_and_flip():
 def test_eq26_flip():
     assert eq26.check_eq26().verdict == HOLDS
     assert eq26.check_eq26(lines=(eq26._line1, eq26._line2, lambda x, P, G: P(x) * G(x))).verdict == FAILS
+
+
+def test_eq14_15_sets_and_union_bound_are_computed_and_flip():
+    from mimgan.theory.checks import rare_sets
+
+    r = rare_sets.check_eq14_15()
+    assert r.verdict == HOLDS_WITH_ERRATUM and {e.equation for e in r.errata} == {"Eq. 14", "Eq. 15"}
+    ex = r.evidence["exact"]
+    # exact enumeration vs the binomial marginals: the union bound sandwich, and P{rare} above the per-k delta
+    assert max(ex["per_k_tails"]) < ex["P_rare_some_k"] <= ex["sum_of_tails"] <= ex["K_max_tail"]
+    assert ex["complements_if_some_and_all"] and ex["P_neither_set_if_both_read_for_all_k"] > 0.1
+    assert rare_sets.check_eq14_15(union_factor=1).verdict == FAILS  # "P{rare} <= max_k P_k" is false
+    # the exact set probabilities agree with a simulation of the same multinomial
+    case = rare_sets.EXACT
+    exact = rare_sets.exact_set_probabilities(case["p"], case["M"], case["xi"])
+    sim = rare_sets.simulated_set_probabilities(case["p"], case["M"], case["xi"], 100_000, 1)
+    assert all(abs(exact[k] - sim[k]) < 0.01 for k in exact)
+
+
+def test_prop3_premise_and_corollary1_ends_flip():
+    r = anti_interference.check_perfect_premise()
+    assert r.verdict == HOLDS_UNDER_CONDITION and r.evidence["grid_brackets_boundary"]
+    assert r.evidence["max_abs_grad_x_where_D_is_flat"] == 0.0
+    assert anti_interference.check_perfect_premise(claimed_perfect=0.3).verdict == FAILS
+    ends = anti_interference.check_interval_ends()
+    assert ends.verdict == HOLDS_WITH_ERRATUM
+    assert ends.evidence["undefined_at_closed_ends"] == ["perfect/saturating at 1", "perfect/non-saturating at 0"]
+    bounded = dict(anti_interference.PRINTED)
+    bounded[("perfect", "saturating")] = -1 / (2 - anti_interference.eps)
+    bounded[("perfect", "non-saturating")] = -1 / (1 + anti_interference.eps)
+    assert anti_interference.check_interval_ends(bounded).verdict == HOLDS
+
+
+def test_corollary2_strongest_statement_and_eq20_divisor_flip():
+    r = rare_events.check_cor2_strongest()
+    assert r.verdict == HOLDS_WITH_ERRATUM and r.errata[0].kind == "understatement"
+    assert r.evidence["sharp_boundary_p_plus_q_eq_1"] and r.evidence["largest_abs_eps_tested"] > 1
+    swapped = rare_events.check_cor2_strongest(ups_mim=rare_events.upsilon_kl, ups_kl=rare_events.upsilon_mim)
+    assert swapped.verdict == FAILS
+    d = rare_events.check_eq20_divisor()
+    assert d.verdict == HOLDS and d.evidence["divisor_solved"] == "-log(4)"
+    assert d.evidence["divisor_is_L_KL_at_equilibrium"] and d.evidence["eq18_divisor_is_L_MIM_at_equilibrium"]
+    assert rare_events.check_eq20_divisor(claimed_divisor=2 * sp.log(2)).verdict == FAILS
+
+
+def test_anomaly_score_checks_flip():
+    from mimgan.theory.checks import anomaly_score
+
+    r = anomaly_score.check_eq24_sigmoid_output()
+    assert r.verdict == HOLDS_UNDER_CONDITION and r.evidence["library_matches_symbolic_range"]
+    assert abs(r.evidence["range_width"] - (np.log(2) - np.log(1 + np.exp(-1)))) < 1e-12
+    assert anomaly_score.check_eq24_sigmoid_output((-sp.oo, sp.oo)).verdict == HOLDS  # on the logit: (0, inf)
+    u = anomaly_score.check_unseen_discriminator()
+    assert u.verdict == HOLDS_UNDER_CONDITION
+    assert u.evidence["D_at_far_point"]["equilibrium Pg = P"]["mim_D_star"] == 0.5
+    assert anomaly_score.check_unseen_discriminator(claimed_unseen=0.7).verdict == FAILS
+
+
+def test_errata_list_covers_every_verdict_other_than_holds():
+    from mimgan.theory.checks import run_all
+    from mimgan.theory.report import errata
+
+    results = run_all()
+    assert not [r.id for r in results if r.verdict == "error"]
+    listed = errata(results)
+    for r in results:
+        if r.verdict != HOLDS:
+            assert r.errata or any(e.printed == r.claim for e in listed), r.id
+    kinds = {e.kind for e in listed}
+    assert {"typo", "over-claim", "condition", "understatement"} <= kinds

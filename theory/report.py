@@ -5,12 +5,25 @@ import json
 
 import numpy as np
 
-from .verdict import CheckResult, Erratum
+from .verdict import HOLDS, HOLDS_UNDER_CONDITION, CheckResult, Erratum
 
 
 def errata(results: list[CheckResult]) -> list[Erratum]:
-    """All errata and over-claims the checks produced, in check order."""
-    return [e for r in results for e in r.errata]
+    """All errata and over-claims the checks produced, in check order.
+
+    Every verdict other than "holds" appears here: a check whose finding is only a computed condition
+    (no printed step to correct) contributes the claim as printed and the condition under which it holds.
+    """
+    out = []
+    for r in results:
+        out.extend(r.errata)
+        if r.verdict != HOLDS and not r.errata:
+            if r.verdict == HOLDS_UNDER_CONDITION:
+                should, kind = f"holds only under the condition: {r.condition}", "condition"
+            else:
+                should, kind = f"{r.verdict} (check {r.id}; evidence in the check table)", r.verdict
+            out.append(Erratum(r.claim.split(":")[0], r.claim, should, kind=kind))
+    return out
 
 
 def _key_numbers(r: CheckResult, limit: int = 3) -> str:

@@ -125,6 +125,46 @@ def mean_ranks(rows) -> dict:
             "friedman_p": p}
 
 
+#: Presets are chosen on these seeds and above only; seeds below are the ones results are reported on.
+HELD_OUT_SEEDS = 100
+
+
+def preset_ranking(records) -> dict:
+    """Mean AUC of each GAN preset over the (dataset, protocol, GAN, seed) cells that every preset ran,
+    best first; ``held_out`` says whether every seed is >= :data:`HELD_OUT_SEEDS` (a choice made on
+    lower seeds would be tuned on the seeds the README reports)."""
+    cells = {}
+    for r in records:
+        c = r["config"]
+        if c["detector"] in CLASSICAL:
+            continue
+        cells.setdefault((_dataset(r), c["protocol"], c["detector"], c["seed"]), {})[c.get("preset", "paper")] = \
+            r["metrics"]["auc"]
+    presets = sorted({p for v in cells.values() for p in v})
+    common = [v for v in cells.values() if set(v) == set(presets)]
+    if len(presets) < 2 or not common:
+        return {"presets": presets, "ranking": [], "cells": 0, "held_out": False}
+    means = {p: float(np.mean([v[p] for v in common])) for p in presets}
+    per_dataset = {}
+    for (ds, protocol, _, _), v in cells.items():
+        if set(v) == set(presets):
+            for p in presets:
+                per_dataset.setdefault(ds, {}).setdefault(p, []).append(v[p])
+    seeds = {k[3] for k, v in cells.items() if set(v) == set(presets)}
+    return {"presets": presets, "cells": len(common), "seeds": sorted(seeds),
+            "held_out": min(seeds) >= HELD_OUT_SEEDS,
+            "ranking": sorted(means.items(), key=lambda kv: -kv[1]),
+            "per_dataset": {ds: {p: float(np.mean(x)) for p, x in d.items()} for ds, d in sorted(per_dataset.items())}}
+
+
+def preset_line(rank) -> str:
+    if not rank["ranking"]:
+        return ""
+    where = "held-out seeds" if rank["held_out"] else "seeds that include reported ones (< 100): not a fair choice"
+    return (f"preset ranking by mean AUC over {rank['cells']} (dataset, GAN, seed) cells, {where}: "
+            + ", ".join(f"{p} {m:.3f}" for p, m in rank["ranking"]))
+
+
 def _order(keys):
     """GANs (registry order, presets after their paper row), then classical detectors (their order)."""
     def k(key):
@@ -177,10 +217,12 @@ def write_summary(records, out_dir, name) -> dict:
     notes = sorted({n for r in records for n in r.get("notes", [])})
     summary = {"name": name, "runs": len(records), "seeds": sorted({r["config"]["seed"] for r in records}),
                "table": rows, "paired_tests": tests, "ranks": mean_ranks(rows), "pyod_fixes": notes,
+               "preset_ranking": preset_ranking(records),
                "settings": {detector_key(r["config"]): r["config"]["settings"] for r in records}}
     write_text_atomic(out_dir / f"{name}_summary.json", json.dumps(summary, indent=1, default=str))
     png = figure(records, out_dir / f"{name}_figure", f"Detectors on the same splits: {name}")
-    return {"rows": rows, "tests": tests, "figure": png, "notes": notes, "ranks": summary["ranks"]}
+    return {"rows": rows, "tests": tests, "figure": png, "notes": notes, "ranks": summary["ranks"],
+            "preset_ranking": summary["preset_ranking"]}
 
 
 def test_line(t) -> str:

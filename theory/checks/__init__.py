@@ -7,8 +7,9 @@ Items (numbering of the verification table):
 3. :mod:`.proposition1` — Eq. 7, Proposition 1, Eq. 8–10
 4. :mod:`.proposition2` — Proposition 2 / Eq. 11
 5. :mod:`.anti_interference` — Proposition 3, Corollary 1, Appendix A
-6. :mod:`.rare_events` — Proposition 4, Corollary 2 (Eq. 16–20)
+6. :mod:`.rare_events` — Proposition 4, Corollary 2 (Eq. 16–20); :mod:`.rare_sets` — Eq. 14–15
 7. :mod:`.eq26` — Eq. 26
+8. :mod:`.anomaly_score` — Eq. 24–25 with a sigmoid D, Section III-B3's D(x) ~ 0 for unseen x
 """
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ import time
 import traceback
 
 from ..verdict import CheckResult
-from . import anti_interference, eq26, lemma1, objectives, proposition1, proposition2, rare_events
+from . import (anomaly_score, anti_interference, eq26, lemma1, objectives, proposition1, proposition2, rare_events,
+               rare_sets)
 
-MODULES = (objectives, lemma1, proposition1, proposition2, anti_interference, rare_events, eq26)
+#: (item of the verification table, module), in the paper's order.
+MODULES = ((1, objectives), (2, lemma1), (3, proposition1), (4, proposition2), (5, anti_interference), (6, rare_sets),
+           (6, rare_events), (7, eq26), (8, anomaly_score))
 ERROR = "error"
 
 
@@ -31,7 +35,7 @@ def run_all(progress=None) -> list[CheckResult]:
         Called as ``progress(module_name)`` before each module runs.
     """
     results: list[CheckResult] = []
-    for item, mod in enumerate(MODULES, start=1):
+    for item, mod in MODULES:
         name = mod.__name__.rsplit(".", 1)[-1]
         if progress:
             progress(name)

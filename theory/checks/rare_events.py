@@ -14,7 +14,7 @@ from scipy.optimize import brentq
 from ..objectives import value_at_optimum
 from ..symbolic import same
 from ..upsilon import upsilon_kl, upsilon_kl_approx, upsilon_mim, upsilon_mim_approx
-from ..verdict import CheckResult, decide
+from ..verdict import CheckResult, Erratum, decide
 
 p, e, g = sp.symbols("p epsilon gamma", positive=True)
 SQE = sp.sqrt(sp.E)
@@ -209,5 +209,99 @@ def check_cor2_inequality(ups_mim=upsilon_mim, ups_kl=upsilon_kl) -> CheckResult
 
 
 def run():
-    return [check_eq17(), check_eq18(), check_eq19_20(), check_error_map(), check_cor2_inequality()]
+    return [check_eq17(), check_eq18(), check_eq19_20(), check_eq20_divisor(), check_error_map(),
+            check_cor2_inequality(), check_cor2_strongest()]
 
+
+
+def check_cor2_strongest(ups_mim=upsilon_mim, ups_kl=upsilon_kl) -> CheckResult:
+    """Corollary 2's "usually": does Upsilon_MIM >= Upsilon_KL hold only for the approximations and small eps?
+
+    Computed three ways: the exact shares on the stated region for every (p, q), whatever eps and gamma
+    produced q; the exact shares beyond it (sharp boundary p + q = 1, located by root finding); and the
+    proof's own argument on the approximations Eq. 16 vs Eq. 20, which differ only in the constant c = 1/8
+    vs 1/(8 ln 2): d/dc of (A - c u)/(1 - c v) has the sign of A/(1-p) - 1 (sympy), so the approximate
+    inequality holds exactly where (p+q)/2 <= 1-p, i.e. q <= 2 - 3p.
+    """
+    A, c, uu = sp.symbols("A c u", positive=True)
+    frac = (A - c * uu) / (1 - c * uu / (1 - p))
+    dfdc = sp.factor(sp.simplify(sp.diff(frac, c)))
+    sign_factor = sp.simplify(dfdc * (1 - c * uu / (1 - p)) ** 2 / uu)
+    sign_ok = sp.simplify(sign_factor - (A / (1 - p) - 1)) == 0
+    # Exact shares: a dense grid of the stated region and of the whole unit square.
+    grid = np.linspace(0.002, 0.498, 249)
+    P, Qg = np.meshgrid(grid, grid, indexing="ij")
+    d_in = ups_mim(P, Qg) - ups_kl(P, Qg)
+    off = ~np.isclose(P, Qg)
+    exact_in = bool(np.all(d_in[off] > 0))
+    full = np.linspace(0.004, 0.996, 249)
+    PF, QF = np.meshgrid(full, full, indexing="ij")
+    dF = ups_mim(PF, QF) - ups_kl(PF, QF)
+    keep = ~np.isclose(PF, QF) & ~np.isclose(PF + QF, 1)
+    sharp = bool(np.all((dF[keep] > 0) == (PF[keep] + QF[keep] < 1)))
+    # The approximations on the stated region with eps, gamma free: q = p + eps p^gamma <=> eps = (q-p)/p^gamma.
+    rng = np.random.default_rng(20)
+    pp, qq, gg = rng.uniform(0.002, 0.498, 4000), rng.uniform(0.002, 0.498, 4000), rng.uniform(0.5, 2.0, 4000)
+    ee = (qq - pp) / pp**gg
+    am, ak = upsilon_mim_approx(pp, ee, gg), upsilon_kl_approx(pp, ee, gg)
+    valid = (1 - ee**2 * pp ** (2 * gg - 1) / (8 * np.log(2) * (1 - pp))) > 0  # both denominators positive
+    approx_in = bool(np.all(am[valid] >= ak[valid] - 1e-15))
+    strongest = ("Upsilon_MIM >= Upsilon_KL exactly, not only for the approximations or small eps: for every p, q "
+                 "in (0, 1) with p + q <= 1, which contains the stated region p, q < 1/2 (any eps and gamma); "
+                 "equality iff q = p or q = 1 - p; reversed for p + q > 1. The proof's approximations (Eq. 16 vs "
+                 "20) agree wherever q <= 2 - 3p and their denominators are positive")
+    holds = exact_in and approx_in and sign_ok
+    errata = []
+    if holds and sharp:
+        errata.append(Erratum("Corollary 2", "the MIM-based GAN usually maintains higher proportion of rare events, "
+                              "Upsilon_MIM >= Upsilon_KL", strongest, kind="understatement"))
+    return CheckResult(
+        id="cor2.strongest", item=6,
+        claim="Corollary 2: MIM 'usually' keeps a higher rare-event share, Upsilon_MIM >= Upsilon_KL (proof via Eq. 16 "
+              "vs Eq. 20)",
+        checked="exact shares on a 249x249 grid of p, q < 1/2 and of the unit square; Eq. 16 vs Eq. 20 at 4,000 random "
+                "(p, q, gamma) with eps = (q-p)/p^gamma; sympy sign of d/dc of the shared approximate form",
+        verdict=decide(holds, printed_steps_ok=not errata), errata=errata,
+        evidence={"exact_holds_on_stated_region": exact_in, "sharp_boundary_p_plus_q_eq_1": sharp,
+                  "approximations_hold_on_stated_region": approx_in,
+                  "largest_abs_eps_tested": float(np.abs(ee).max()),
+                  "d_dc_sign_factor": str(sign_factor), "sign_factor_is_A_over_1_minus_p_minus_1": sign_ok,
+                  "strongest_true_statement": strongest},
+    )
+
+
+def check_eq20_divisor(claimed_divisor=None) -> CheckResult:
+    """Eq. 20, line 1 -> line 2 (and Eq. 18's analogue): what is divided by what?
+
+    Line 2's numerator and denominator must be line 1's divided by one constant c; c is *solved* from the
+    eps^0 term of the rare part (then checked on the eps^1 and eps^2 terms of both parts), not assumed.
+    ``claimed_divisor`` tests a stated c instead (a wrong one must fail).
+    """
+    d = p / (p + Q)
+    d0 = (1 - p) / ((1 - p) + (1 - Q))
+    total = p * sp.log(d) + (1 - p) * sp.log(d0) + Q * sp.log(1 - d) + (1 - Q) * sp.log(1 - d0)
+    rare = p * sp.log(d) + Q * sp.log(1 - d)
+    c0 = sp.simplify(sp.series(rare, e, 0, 1).removeO() / p)
+    cdiv = c0 if claimed_divisor is None else claimed_divisor
+    ok_n, rn = _series_match(rare / cdiv, EQ20_NUM)
+    ok_d, rd = _series_match(total / cdiv, EQ20_DEN)
+    at_eq = sp.simplify(total.subs(e, 0))
+    # MIM (Eq. 18): the same step divides by 2 sqrt(e), L_MIM at P = Pg.
+    mim_total = 2 * SQE * (sp.sqrt(p * Q) + sp.sqrt((1 - p) * (1 - Q)))
+    mim_rare = 2 * SQE * sp.sqrt(p * Q)
+    cm = sp.simplify(sp.series(mim_rare, e, 0, 1).removeO() / p)
+    ok_m, _ = _series_match(mim_rare / cm, EQ18_NUM)
+    ok = ok_n and ok_d and ok_m
+    return CheckResult(
+        id="cor2.eq20_step", item=6,
+        claim="Eq. 20 (and Eq. 18): line 2 follows from line 1 (numerator and denominator expanded to eps^2)",
+        checked="sympy: divisor c solved from the eps^0 term of the rare part; series of rare/c and L_KL/c vs line 2",
+        verdict=decide(ok),
+        evidence={"divisor_solved": str(c0), "divisor_used": str(cdiv), "L_KL_at_P_eq_Pg": str(at_eq),
+                  "divisor_is_L_KL_at_equilibrium": same(c0, at_eq, samples=SAMPLES)[0],
+                  "numerator_residual": rn, "denominator_residual": rd,
+                  "eq18_divisor_solved": str(cm), "eq18_divisor_is_L_MIM_at_equilibrium":
+                      same(cm, mim_total.subs(e, 0), samples=SAMPLES)[0], "eq18_numerator_matches": ok_m,
+                  "reading": f"numerator and denominator of line 1 are each divided by {c0} = L_KL(P = Pg) "
+                             "(negative, so the ratio is unchanged); Eq. 18 divides by 2 sqrt(e) = L_MIM(P = Pg)"},
+    )
