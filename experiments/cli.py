@@ -15,6 +15,8 @@ from . import datasets as ds
 from .anomaly import PROTOCOLS, GANAnomalyDetector
 from .anomaly.scaling import SCALINGS
 from .report import build_report
+from .report.builder import load_records
+from .report.claims import section4_claims
 from .reproduce import plan, reproduce_all, reproduce_stage, run_stage
 from .runs import EXECUTORS, make_executor
 from .stages.budgets import budget
@@ -31,6 +33,8 @@ def cmd_verify(args) -> int:
     for option, path in (("--json", args.json), ("--markdown", args.markdown)):
         if path and Path(path).is_dir():
             raise ValueError(f"{option} {path} is a folder; give a file name, e.g. {Path(path) / 'verify.json'}")
+    if args.experiments and not Path(args.experiments).is_dir():
+        raise FileNotFoundError(f"--experiments {args.experiments}: no such results folder")
 
     t0 = time.perf_counter()
     results = run_all(progress=(lambda name: print(f"  checking {name} ...", file=sys.stderr)) if not args.quiet else None)
@@ -40,8 +44,22 @@ def cmd_verify(args) -> int:
         write_text_atomic(Path(args.json), to_json(results))
     if args.markdown:
         write_text_atomic(Path(args.markdown), to_markdown(results))
+    if args.experiments:
+        print_claims(args.experiments)
     # A "fails" verdict is a finding about the paper; only a crashed check is an error.
     return 1 if any(r.verdict == ERROR for r in results) else 0
+
+
+def print_claims(folder) -> None:
+    """Section IV's claims judged from the runs stored under ``folder``."""
+    if not Path(folder).is_dir():
+        raise FileNotFoundError(f"--experiments {folder}: no such results folder")
+    rows = section4_claims(load_records(folder))
+    print(f"\nClaims of Section IV, from the runs in {folder}:")
+    if not rows:
+        print("  no stored Figure 1, detection or rare-event runs there")
+    for r in rows:
+        print(f"  [{r['verdict']}] {r['claim']} ({r['seeds']} seeds; {r['statistic']}; {r['test']})\n      {r['detail']}")
 
 
 def cmd_data(args) -> int:
@@ -300,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     v.add_argument("--markdown", metavar="PATH", help="also write a Markdown report")
     v.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    v.add_argument("--experiments", metavar="DIR", help="also judge Section IV's experimental claims from the runs "
+                   "stored in DIR (the --out folder of reproduce or detect)")
     v.set_defaults(func=cmd_verify)
 
     d = sub.add_parser("data", help="list, fetch or verify the datasets")

@@ -70,6 +70,13 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
     best = max((r for r in bench["table"] if r["kind"] == "classical"), key=lambda r: r["auc_mean"])
     comparison = md.split("## Comparison with published numbers")[1].split("##")[0]
     assert f"{best['label']} {best['auc_mean']:.3f} (2 seeds)" in comparison
+    # Section IV's claims are judged from the stored runs: too few seeds at this budget
+    claims = md.split("## Claims of Section IV")[1].split("\n## ")[0]
+    assert "Fig. 3: MIM is better on cardio" in claims and "Section III: MIM generates rare events" in claims
+    assert claims.count("**inconclusive**") == 5 and "**reproduced**" not in claims
+    capsys.readouterr()
+    cli.print_claims(out)
+    assert "[inconclusive] Fig. 1: MIM converges fastest" in capsys.readouterr().out
     for fig in ("fig1/fig1.png", "rare-events/rare_events.png", "detect/cardio_figure.png"):
         assert f"]({fig})" in md and (out / fig).stat().st_size > 1000
 

@@ -15,10 +15,12 @@ from ...nn.serialization import write_text_atomic
 from ..stages import STAGES, store
 from ..tabulate import fmt
 from .document import Document
+from .claims import section4_claims
 from .references import ADBENCH
 
 COMPARISON = "Comparison with published numbers"
-SECTIONS = ("Summary", *(s for st in STAGES.values() for s in st.SECTIONS), COMPARISON, "Skipped parts",
+CLAIMS = "Claims of Section IV"
+SECTIONS = ("Summary", *(s for st in STAGES.values() for s in st.SECTIONS), COMPARISON, CLAIMS, "Skipped parts",
             "Configuration", "Library versions", "Wall times")
 
 
@@ -68,6 +70,30 @@ def _compare(doc, detect, baselines):
                "best GAN - classical", "ADBench (contaminated)"], rows)
 
 
+def load_records(out, log=None) -> dict:
+    """``{stage: {group label: records}}`` of a results folder (the plan's runs when ``reproduce.json`` is there)."""
+    out = Path(out)
+    if log is None:
+        log_path = out / "reproduce.json"
+        log = json.loads(log_path.read_text()) if log_path.exists() else {"stages": {}}
+    stages = log.get("stages", {})
+    return {name: stage_records(out, name, stages.get(name)) for name in STAGES}
+
+
+def claims_section(doc, records) -> list[dict]:
+    """One row per experimental claim of Section IV, with its statistic, test and computed verdict."""
+    doc.heading(CLAIMS)
+    rows = section4_claims(records)
+    if not rows:
+        doc.para("No stored Figure 1, detection or rare-event runs to judge the claims by.")
+        return rows
+    doc.para("Verdicts are computed from the runs above: paired Wilcoxon tests over common seeds for better/worse, "
+             "Brown-Forsythe tests for volatility (5 %). *Inconclusive* means fewer than 6 seeds for a test.")
+    doc.table(["claim", "statistic", "test", "seeds", "verdict", "comparisons"],
+              [[r["claim"], r["statistic"], r["test"], r["seeds"], f"**{r['verdict']}**", r["detail"]] for r in rows])
+    return rows
+
+
 def _skipped(log, has_log) -> dict:
     stages = log.get("stages", {})
     skipped = {k: v for st in stages.values() for k, v in st.get("skipped", {}).items()}
@@ -108,12 +134,13 @@ def build_report(out) -> dict:
         doc.para(f"Command: `{log['command']}`")
     else:
         doc.para("No `reproduce.json` here: the report covers every stored record found.")
-    records = {name: stage_records(out, name, stages.get(name)) for name in STAGES}
+    records = load_records(out, log)
     if not has_log and not any(rs for groups in records.values() for rs in groups.values()):
         raise ValueError(f"{out} holds no mimgan runs (no reproduce.json and no <stage>/runs/*.json): nothing "
                          "to report; pass the --out folder of `mimgan reproduce` or `mimgan detect`")
     summaries = {name: stage.report(doc, out, records[name]) for name, stage in STAGES.items()}
     _compare(doc, summaries["detect"], summaries.get("benchmark"))
+    claims_section(doc, records)
     doc.heading("Skipped parts")
     skipped = _skipped(log, has_log)
     for name, stage in STAGES.items():
