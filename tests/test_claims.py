@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from mimgan.experiments.cli import main
-from mimgan.experiments.report.claims import (INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, compare, fig1_distance,
-                                              section4_claims, spread)
+from mimgan.experiments.report.claims import NOT_REPRODUCED, REPRODUCED, fig1_distance, section4_claims
+from mimgan.experiments.stats import INCONCLUSIVE, compare, spread
 
 
 def _detect(gan, seed, auc, f1, label="cardio", digit=None):

@@ -41,6 +41,42 @@ def test_fig1_protocol_tiny(gan):
     assert rows[0]["seeds"] == 2 and rows[0]["N"] == 20
 
 
+def test_w1_to_normal_matches_scipy():
+    from scipy.stats import wasserstein_distance
+    from mimgan.experiments.stages.fig1 import normal_quantiles, w1_to_normal
+
+    x = np.random.default_rng(0).normal(3.0, 2.0, 4000)
+    oracle = wasserstein_distance(x, np.random.default_rng(1).normal(4.0, 1.25, 400_000))
+    assert w1_to_normal(x, 4.0, 1.25) == pytest.approx(oracle, abs=0.01)
+    assert w1_to_normal(x, 4.0, 1.25, normal_quantiles(4000, 4.0, 1.25)) == w1_to_normal(x, 4.0, 1.25)
+    assert w1_to_normal(normal_quantiles(1000, 4.0, 1.25), 4.0, 1.25) == 0.0
+
+
+def test_fig1_records_phase1_and_the_phase2_learning_rate_sweep(tmp_path):
+    cfg = fig1_config("lsgan", 100, seed=3, batch=500, phase2_iters=40, hidden=8, eval_every=20, n_eval=1000,
+                      phase2_lrs=(0.001, 0.1), w1_threshold=5.0)
+    r = run_fig1(cfg)
+    p1 = r["phase1"]
+    assert p1["iterations"] == [0, 20, 40, 60, 80, 100] and len(p1["w1"]) == 6
+    assert p1["objective_normalised"][0] == 1.0  # (L_0 - L_eq)/(L_0 - L_eq)
+    reached = [i for i, w in zip(p1["iterations"], p1["w1"]) if w <= 5.0]
+    assert r["reached_w1_threshold"] == bool(reached) and r["iterations_to_w1"] == (reached[0] if reached else 120)
+    assert set(r["phase2"]) == {"0.001", "0.1"} and r["final_w1"] == r["phase2"]["0.001"]["final_w1"]
+    for lr, ph in r["phase2"].items():
+        assert len(ph["w1"]) == 3 and ph["w1"][0] == pytest.approx(r["phase1_final_w1"])  # same start for every lr
+        assert len(ph["curve_normalised"]) == 2 and ph["curve_normalised"][0] == 1.0
+    assert r["phase2"]["0.1"]["w1"] != r["phase2"]["0.001"]["w1"]  # the larger step moves G
+    again = run_fig1(cfg)
+    assert again["phase1"] == p1 and again["phase2"] == r["phase2"]  # same seed, same numbers
+    from mimgan.experiments.stages.fig1 import paired_tests_fig1, summarise
+    recs = [r] + [run_fig1(fig1_config(g, 40, seed=s, batch=300, phase2_iters=20, hidden=8, eval_every=20,
+                                       n_eval=500, phase2_lrs=(0.01,))) for g in ("mim", "gan") for s in range(2)]
+    s = summarise(tmp_path, "fig1", recs[1:])
+    assert (tmp_path / "fig1_dynamics.png").exists() and s["dynamics"] is not None
+    assert {t["other"] for t in paired_tests_fig1(recs[1:])} == {"gan"}
+    assert all(t["outcome"] == "inconclusive" for t in s["tests"])  # 2 seeds
+
+
 def test_rare_mass_and_tiny_run(tmp_path):
     X = np.r_[np.zeros((90, 1)), np.full((10, 1), 6.0)]
     assert rare_mass(X, 1) == pytest.approx(0.1)

@@ -16,41 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..stats import MIN_PAIRS, paired_wilcoxon
+from ...nn import PAPER_FAMILIES
+from ..stats import INCONCLUSIVE, compare, spread
 
-REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE = "reproduced", "not reproduced", "inconclusive"
-ALPHA = 0.05
+REPRODUCED, NOT_REPRODUCED = "reproduced", "not reproduced"
+MIM, ORIGINAL = "mim", "gan"  # the paper's method and the original GAN it is compared with
 TARGET = (4.0, 1.25)  # Figure 1's N(mu, sigma)
-
-
-def compare(a: dict, b: dict, lower_is_better=False) -> dict:
-    """Paired comparison of ``a`` against ``b`` (``{pair key: value}``): does ``a`` do better?"""
-    keys = sorted(set(a) & set(b), key=str)
-    d = np.array([a[k] - b[k] for k in keys], float)
-    if lower_is_better:
-        d = -d
-    p = paired_wilcoxon(d)
-    if not np.isfinite(p):
-        outcome = INCONCLUSIVE
-    elif p < ALPHA:
-        outcome = "supports" if d.mean() > 0 else "contradicts"
-    else:
-        outcome = "no significant difference"
-    return {"n": len(d), "mean_advantage": float(d.mean()) if len(d) else float("nan"), "p": p, "outcome": outcome}
-
-
-def spread(a, b) -> dict:
-    """Is the spread of ``a`` larger than that of ``b``?  Brown–Forsythe test, direction from the stds."""
-    from scipy.stats import levene
-
-    a, b = np.asarray(list(a), float), np.asarray(list(b), float)
-    n = min(len(a), len(b))
-    if n < MIN_PAIRS:
-        return {"n": n, "std_ratio": float("nan"), "p": float("nan"), "outcome": INCONCLUSIVE}
-    ratio = float(a.std(ddof=1) / max(b.std(ddof=1), 1e-300))
-    p = float(levene(a, b, center="median").pvalue) if (a.std() > 0 or b.std() > 0) else 1.0
-    outcome = ("supports" if ratio > 1 else "contradicts") if p < ALPHA else "no significant difference"
-    return {"n": n, "std_ratio": ratio, "p": p, "outcome": outcome}
 
 
 def verdict(comparisons) -> str:
@@ -96,7 +67,7 @@ def fig1_claims(records) -> list[dict]:
     speed = _fig1_values(records, lambda r: float(r[speed_key]))
     stat = ("W1 to N(4, 1.25)" if all("final_w1" in r for r in records)
             else "W2 of the generated mean/std to N(4, 1.25)")
-    others = [g for g in ("mim", "lsgan", "wgan") if g in dist]
+    others = [g for g in PAPER_FAMILIES if g != ORIGINAL and g in dist]
     rows = []
     if "gan" in dist and others:
         rows.append(_row("Fig. 1: MIM, LSGAN and WGAN converge better than the original GAN", "fig1",
@@ -107,7 +78,7 @@ def fig1_claims(records) -> list[dict]:
                          f"spread of the final {stat} over (N, seed)", "Brown-Forsythe (Levene, median)",
                          [spread(dist["gan"].values(), dist[g].values()) for g in others],
                          [f"gan spread > {g}" for g in others]))
-    rest = [g for g in ("gan", "lsgan", "wgan") if g in speed]
+    rest = [g for g in PAPER_FAMILIES if g != MIM and g in speed]
     if "mim" in speed and rest:
         rows.append(_row("Fig. 1: MIM converges fastest", "fig1",
                          f"{speed_key.replace('_', ' ')}, paired by (N, seed)", "Wilcoxon signed-rank, lower is better",
@@ -132,7 +103,7 @@ def detect_claims(groups) -> list[dict]:
     odds = {label: rs for label, rs in groups.items() if not label.startswith("mnist") and rs}
     if mnist:
         auc, f1 = _detect_values(mnist, "auc"), _detect_values(mnist, "f1_threshold")
-        others = [g for g in ("gan", "lsgan", "wgan") if g in auc]
+        others = [g for g in PAPER_FAMILIES if g != MIM and g in auc]
         if "mim" in auc and others:
             rows.append(_row("Fig. 2: MIM improves AUC and F1 on MNIST over the other GANs", "detect mnist",
                              "AUC and F1 (Eq. 21 threshold), paired by (digit, seed)", "Wilcoxon signed-rank",
@@ -147,7 +118,7 @@ def detect_claims(groups) -> list[dict]:
     figs = {"cardio": "Fig. 3", "thyroid": "Fig. 4", "musk": "Fig. 5"}
     for label, rs in odds.items():
         auc, f1 = _detect_values(rs, "auc"), _detect_values(rs, "f1_threshold")
-        others = [g for g in ("gan", "lsgan", "wgan") if g in auc]
+        others = [g for g in PAPER_FAMILIES if g != MIM and g in auc]
         if "mim" not in auc or not others:
             continue
         row = _row(f"{figs.get(label, label)}: MIM is better on {label} (median and mean of AUC and F1)",
@@ -170,7 +141,7 @@ def rare_claims(records) -> list[dict]:
     for r in records:
         c = r["config"]
         err.setdefault(c["gan"], {})[(c["dim"], c["p_rare"], c["seed"])] = abs(r["final_rare_mass"] - r["real_rare_mass"])
-    others = [g for g in ("gan", "lsgan", "wgan") if g in err]
+    others = [g for g in PAPER_FAMILIES if g != MIM and g in err]
     if "mim" not in err or not others:
         return []
     return [_row("Section III: MIM generates rare events better (rare-mode mass closer to the real p)", "rare-events",
