@@ -21,7 +21,7 @@ from .reproduce import plan, reproduce_all, reproduce_stage, run_stage
 from .runs import EXECUTORS, make_executor
 from .stages.budgets import budget
 from .anomaly.classical import CLASSICAL
-from .anomaly.presets import PRESETS
+from .anomaly.presets import PRESETS, SELECTED, preset_settings
 from .stages import NAMES, benchmark, detect, store
 from .stages.benchmark import DEFAULT_DETECTORS
 from .stages.benchmark_summary import detector_label, preset_line, test_line, write_summary
@@ -93,7 +93,9 @@ def cmd_detect(args) -> int:
     digits = [None]
     if args.dataset == "mnist":
         digits = list(range(10)) if args.digit == "all" else _ints(args.digit, "--digit")
-    overrides = {param: getattr(args, opt) for opt, param in DETECTOR_OPTIONS.items()}
+    given = {param: getattr(args, opt) for opt, param in DETECTOR_OPTIONS.items()}
+    # a named preset first, options given on the command line on top of it
+    overrides = {**preset_settings(args.preset), **{k: v for k, v in given.items() if v is not None}}
     seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
     groups = detect.user_groups(args.dataset, [g.strip() for g in args.gan.split(",") if g.strip()], seeds,
                                 args.protocol, digits, args.readings, args.data_dir, **overrides)
@@ -355,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--contamination", type=float,
                    help=f"expected anomaly share; Eq. 21's threshold is the (1 - c) quantile of the training "
                         f"scores (default: {dflt.contamination})")
+    t.add_argument("--preset", default="paper", choices=list(PRESETS),
+                   help="named detector settings on top of the data-shape rule (options given here override them): "
+                        + "; ".join(f"{k}: {v[1]}" for k, v in PRESETS.items()) + f" (selected on held-out seeds: "
+                        f"{SELECTED})")
     t.add_argument("--scaling", choices=SCALINGS, help=f"feature scaling fitted on the training split: min-max onto "
                    f"the generator's tanh range, or z-scores with a linear generator output (default: {dflt.scaling})")
     t.add_argument("--readings", default=dflt.ce_input, choices=READINGS,

@@ -105,3 +105,15 @@ def test_detect_readings_both_scores_twice(rare_mat, tmp_path):
     rec = json.loads(p.read_text())
     assert set(rec["metrics"]) == {"logit", "output"} and rec["latent_searches"] == {"train": 2, "test": 2}
     assert (out / "detect" / "my data_table_output.csv").exists()
+
+
+def test_detect_preset_sets_the_detector_and_options_override_it(rare_mat, tmp_path):
+    out = tmp_path / "p"
+    assert main(["detect", "--dataset", str(rare_mat), "--gan", "mim", "--runs", "1", "--preset", "ensemble-standard",
+                 "--iterations", "10", "--latent-steps", "2", "--hidden", "8", "--scaling", "minmax", "--out", str(out),
+                 "--quiet"]) == 0
+    (p,) = (out / "detect" / "runs").rglob("*.json")
+    det = json.loads(p.read_text())["detector_params"]
+    assert det["n_members"] == 5 and det["scaling"] == "minmax" and det["n_iter"] == 10  # the option wins
+    with pytest.raises(SystemExit):
+        main(["detect", "--dataset", str(rare_mat), "--preset", "huge"])
