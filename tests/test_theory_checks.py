@@ -142,3 +142,16 @@ def test_errata_list_covers_every_verdict_other_than_holds():
             assert r.errata or any(e.printed == r.claim for e in listed), r.id
     kinds = {e.kind for e in listed}
     assert {"typo", "over-claim", "condition", "understatement"} <= kinds
+
+
+def test_mim_is_an_f_gan_with_the_hellinger_generator_and_flip():
+    from mimgan.theory.checks import f_gan
+
+    r = f_gan.check_mim_is_f_gan()
+    assert r.verdict == HOLDS and r.evidence["f_of_u"] == "-2*sqrt(u)*exp(varpi/2)"
+    assert r.evidence["max_rel_err_varpi_1"] < 1e-12 and r.evidence["d_star_is_half_plus_log_ratio_over_2varpi"]
+    assert f_gan.check_mim_is_f_gan(claimed_f=lambda u, w: u * sp.log(u)).verdict == FAILS  # not KL
+    # the conjugate machinery on a known pair: the original GAN (maximised over D, T = ln D) gives JS-type f
+    T, f_star, f = f_gan.conjugate_pair(-sp.log(f_gan.Dv), -sp.log(1 - f_gan.Dv))
+    u = f_gan.u
+    assert sp.simplify(f - (u * sp.log(u) - (u + 1) * sp.log(u + 1))) == 0

@@ -2,7 +2,8 @@
 
 Items (numbering of the verification table):
 
-1. :mod:`.objectives` — objectives registry, Eq. 1–4, each optimum as a divergence
+1. :mod:`.objectives` — objectives registry, Eq. 1–4, each optimum as a divergence; :mod:`.f_gan` — MIM as an
+   f-GAN, and what a scale varpi changes
 2. :mod:`.lemma1` — Lemma 1 / Eq. 5, its proof, bounded discriminators
 3. :mod:`.proposition1` — Eq. 7, Proposition 1, Eq. 8–10
 4. :mod:`.proposition2` — Proposition 2 / Eq. 11
@@ -17,11 +18,11 @@ import time
 import traceback
 
 from ..verdict import CheckResult
-from . import (anomaly_score, anti_interference, eq26, lemma1, objectives, proposition1, proposition2, rare_events,
-               rare_sets)
+from . import (anomaly_score, anti_interference, eq26, f_gan, lemma1, objectives, proposition1, proposition2,
+               rare_events, rare_sets)
 
 #: (item of the verification table, module), in the paper's order.
-MODULES = ((1, objectives), (2, lemma1), (3, proposition1), (4, proposition2), (5, anti_interference), (6, rare_sets),
+MODULES = ((1, objectives), (1, f_gan), (2, lemma1), (3, proposition1), (4, proposition2), (5, anti_interference), (6, rare_sets),
            (6, rare_events), (7, eq26), (8, anomaly_score))
 ERROR = "error"
 
