@@ -229,7 +229,8 @@ def run_tasks(store: ResultStore, configs, fn, executor=None, force=False, progr
             if on_record is not None:
                 on_record(cfg, rec)
             if bar is not None:
-                bar.set_postfix({k: cfg[k] for k in ("gan", "detector", "seed") if k in cfg})
+                # names only: a detect run's "detector" is its settings dict, too long for a bar
+                bar.set_postfix({k: cfg[k] for k in ("gan", "detector", "seed") if isinstance(cfg.get(k), (str, int))})
                 bar.update(1)
     finally:
         if bar is not None:
