@@ -59,7 +59,7 @@ def print_claims(folder) -> None:
     if not rows:
         print("  no stored Figure 1, detection or rare-event runs there")
     for r in rows:
-        print(f"  [{r['verdict']}] {r['claim']} ({r['seeds']} seeds; {r['statistic']}; {r['test']})\n      {r['detail']}")
+        print(f"  [{r['verdict']}] {r['claim']} ({r['seeds']} pairs; {r['statistic']}; {r['test']})\n      {r['detail']}")
 
 
 def cmd_data(args) -> int:

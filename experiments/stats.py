@@ -45,7 +45,9 @@ def compare(a: dict, b: dict, lower_is_better=False) -> dict:
     if lower_is_better:
         d = -d
     p = paired_wilcoxon(d)
-    if not np.isfinite(p):
+    if len(d) >= MIN_PAIRS and not np.any(d != 0):
+        outcome = "no significant difference"  # identical in every pair (e.g. both censored): no effect
+    elif not np.isfinite(p):
         outcome = INCONCLUSIVE
     elif p < ALPHA:
         outcome = "supports" if d.mean() > 0 else "contradicts"

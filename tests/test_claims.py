@@ -34,6 +34,7 @@ def test_compare_and_spread():
     assert compare(a, b)["outcome"] == "supports"
     assert compare(a, b, lower_is_better=True)["outcome"] == "contradicts"
     assert compare({k: a[k] for k in range(4)}, b)["outcome"] == INCONCLUSIVE  # 4 common seeds
+    assert compare(b, b)["outcome"] == "no significant difference"  # identical in all 8 pairs: no effect, not unknown
     rng = np.random.default_rng(1)
     wide, narrow = rng.normal(0, 1, 30), rng.normal(0, 0.05, 30)
     assert spread(wide, narrow)["outcome"] == "supports" and spread(narrow, wide)["outcome"] == "contradicts"

@@ -88,8 +88,9 @@ def claims_section(doc, records) -> list[dict]:
         doc.para("No stored Figure 1, detection or rare-event runs to judge the claims by.")
         return rows
     doc.para("Verdicts are computed from the runs above: paired Wilcoxon tests over common seeds for better/worse, "
-             "Brown-Forsythe tests for volatility (5 %). *Inconclusive* means fewer than 6 seeds for a test.")
-    doc.table(["claim", "statistic", "test", "seeds", "verdict", "comparisons"],
+             "Brown-Forsythe tests for volatility (5 %); *pairs* counts the paired units (seeds, or (N, seed) for "
+             "Figure 1). *Inconclusive* means fewer than 6 for a test.")
+    doc.table(["claim", "statistic", "test", "pairs", "verdict", "comparisons"],
               [[r["claim"], r["statistic"], r["test"], r["seeds"], f"**{r['verdict']}**", r["detail"]] for r in rows])
     return rows
 
