@@ -11,7 +11,7 @@ from ...nn.objectives import REGISTRY
 from ...nn.serialization import write_text_atomic
 from ..anomaly.classical import CLASSICAL
 from ..plotting import link, save_figure
-from ..stats import missing_p_reason, paired_wilcoxon
+from ..stats import MIN_PAIRS, missing_p_reason, paired_wilcoxon
 from ..tabulate import to_csv
 
 METRICS = ("auc", "auc_pr", "f1_at_k", "f1_threshold")
@@ -97,6 +97,8 @@ def paired_tests(records, rows=None, metric="auc") -> list[dict]:
 
 
 def _verdict(d, p):
+    if len(d) >= MIN_PAIRS and not np.any(np.asarray(d) != 0):
+        return "equal on every seed"
     if not np.isfinite(p):
         return "too few seeds to test"
     if p >= 0.05:
