@@ -8,6 +8,11 @@ The PyTorch reference is the standard idiom: ``fake = G(z)``, ``D(x)`` and
 ``D(fake.detach())`` for the D step, then ``D(fake)`` and ``backward`` for
 the G step.  Run: ``python benchmarks/gan_step.py`` (``--quick`` for fewer
 repeats).  Prints medians of interleaved repeats and the ratios.
+
+A second table times the same step for every registered objective at ODDS
+size, side by side with MIM (n_critic = 1, no clipping or penalty for all, so
+only the objective differs): each objective is compiled into its own step
+(:mod:`nn.objectives.dispatch`), and none should cost more than 10 % over MIM.
 """
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ reexec_without_blas_overrides()
 
 import numpy as np  # noqa: E402
 
-from mimgan.nn import MLP, GANTrainer  # noqa: E402
+from mimgan.nn import MLP, GANTrainer, get_objective  # noqa: E402
+from mimgan.nn.objectives import REGISTRY  # noqa: E402
 from mimgan.nn.reference import RefGAN, RefMLP  # noqa: E402
 
 SIZES = {  # name: (x dim, latent, hidden, batch)
@@ -43,10 +49,11 @@ def step_flops(dx, dz, h, B):
     return 2 * (d_step + g_step)
 
 
-def make_mimgan(dx, dz, h, B, X):
+def make_mimgan(dx, dz, h, B, X, objective="mim"):
     G = MLP([dz, h, h, dx], output="tanh", seed=1)
     D = MLP([dx, h, h, 1], output="linear", seed=2)
-    t = GANTrainer(G, D, objective="mim", batch_size=B, seed=0)
+    obj = get_objective(objective, n_critic=1, clip=0.0, gp_lambda=0.0)
+    t = GANTrainer(G, D, objective=obj, batch_size=B, seed=0)
     Xp = t.prepare(X)
     return lambda: t.step(Xp)
 
@@ -117,7 +124,29 @@ def main(argv=None):
         print(f"{name:36s} {t['mimgan'] * 1e6:10.1f} {t['numpy'] * 1e6:10.1f} "
               f"{t.get('torch', float('nan')) * 1e6:10.1f} {r_np:8.2f}x {r_t:8.2f}x {TARGETS[name]:6.1f}x {frac:6.1%}"
               + ("" if met is None else ("  met" if met else "  MISSED")))
+    ok = families(repeats) and ok
     return 0
+
+
+def families(repeats) -> bool:
+    """Every registered objective's step at ODDS size next to MIM's, in one interleaved run."""
+    name = next(iter(SIZES))
+    dx, dz, h, B = SIZES[name]
+    X = np.tanh(np.random.default_rng(0).standard_normal((4096, dx))).astype(np.float32)
+    specs = list(dict.fromkeys(["mim", *REGISTRY, "mim:omega=2", "alpha:alpha=0.5"]))
+    specs = [s for s in specs if s != "wgan-gp"]  # the same loss kernels as wgan; the penalty is not an objective
+    fns = {s: make_mimgan(dx, dz, h, B, X, s) for s in specs}
+    steps = max(3, int(0.25 / (step_flops(dx, dz, h, B) / (0.5 * gemm_peak() * 1e9) + 1e-4)))
+    t = interleaved(fns, steps=steps, repeats=repeats)
+    print(f"\nevery objective at {name.split('(')[0].strip()} size, n_critic = 1 (median of {repeats} interleaved repeats)")
+    print(f"{'objective':22s} {'step us':>9s} {'vs MIM':>8s}")
+    ok = True
+    for s in specs:
+        ratio = t[s] / t["mim"]
+        ok = ok and ratio <= 1.10
+        print(f"{s:22s} {t[s] * 1e6:9.1f} {ratio:7.3f}x" + ("" if ratio <= 1.10 else "  OVER 10 %"))
+    print(f"slowest objective: {max(t[s] / t['mim'] for s in specs):.3f}x MIM's step")
+    return ok
 
 
 if __name__ == "__main__":

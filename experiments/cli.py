@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..nn.objectives import PAPER_FAMILIES, REGISTRY
+from ..nn.objectives import PAPER_FAMILIES, REGISTRY, get_objective, split_list
 from ..nn.serialization import write_text_atomic
 from ..theory.checks import ERROR, run_all
 from ..theory.report import format_table, to_json, to_markdown
@@ -97,7 +97,7 @@ def cmd_detect(args) -> int:
     # a named preset first, options given on the command line on top of it
     overrides = {**preset_settings(args.preset), **{k: v for k, v in given.items() if v is not None}}
     seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
-    groups = detect.user_groups(args.dataset, [g.strip() for g in args.gan.split(",") if g.strip()], seeds,
+    groups = detect.user_groups(args.dataset, split_list(args.gan), seeds,
                                 args.protocol, digits, args.readings, args.data_dir, **overrides)
     for grp in groups:
         print(f"{grp.label}: {detect.describe_settings(grp.configs[0])}")
@@ -236,6 +236,11 @@ def _reproduce_options(args) -> dict:
     out = {}
     if opts:
         out[args.target] = opts
+    if args.gan:
+        if args.target not in ("fig1", "rare-events"):
+            raise ValueError("--gan applies to `reproduce fig1` and `reproduce rare-events` (the full reproduction "
+                             "keeps the paper's four; `mimgan detect --gan` runs detection with other objectives)")
+        out.setdefault(args.target, {})["gans"] = split_list(args.gan)
     if args.target in ("all", "rare-events") and (args.p_rare or args.dims != "1,2"):
         out.setdefault("rare-events", {}).update({"p_values": _floats(args.p_rare),
                                                   "dims": _ints(args.dims, "--dims")})
@@ -295,6 +300,14 @@ def _add_executor_options(p, default="local"):
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
 
 
+def _gan_spec(text):
+    """argparse type of an objective spec: its canonical form, or a usage error naming the problem."""
+    try:
+        return get_objective(text).name
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line (and exit code 2), like every other user error of the CLI."""
 
@@ -334,7 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     dflt = GANAnomalyDetector()
     t.add_argument("--dataset", required=True, help="cardio, thyroid, musk, mnist or a path to an ODDS .mat file")
     t.add_argument("--gan", default=",".join(PAPER_FAMILIES),
-                   help=f"comma-separated objectives from {', '.join(REGISTRY)} (default: the paper's four)")
+                   help=f"comma-separated objective specs: {', '.join(REGISTRY)}, optionally with options "
+                        "(mim:omega=2, alpha:alpha=0.5) (default: the paper's four)")
     t.add_argument("--runs", type=int, default=10, help="seeds 0..runs-1")
     t.add_argument("--seeds", help="explicit comma-separated seeds (overrides --runs)")
     t.add_argument("--out", default="results", help="output folder: runs, tables and figures go to OUT/detect, "
@@ -393,7 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_benchmark)
 
     tr = sub.add_parser("train", help="train one GAN; save model, loss history and a plot")
-    tr.add_argument("--gan", required=True, choices=list(REGISTRY))
+    tr.add_argument("--gan", required=True, type=_gan_spec, metavar="SPEC",
+                    help=f"objective: {', '.join(REGISTRY)}, optionally with options, e.g. mim:omega=2 or "
+                         "alpha:alpha=0.5")
     tr.add_argument("--data", default="gaussian", help="gaussian, mixture or a path to an .npy array")
     tr.add_argument("--out", default="results/train", help="output folder")
     tr.add_argument("--iters", type=int, default=3000, help="training iterations")
@@ -415,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--seeds", type=int, help="number of seeds (default: the budget's)")
     rp.add_argument("--p-rare", help="comma-separated rare-mode probabilities for rare-events, e.g. 0.01,0.05,0.2")
     rp.add_argument("--dims", default="1,2", help="rare-events data dimensions")
+    rp.add_argument("--gan", help="objectives of `reproduce fig1` or `reproduce rare-events`: comma-separated specs "
+                    f"({', '.join(REGISTRY)}, with options such as mim:omega=2) or 'all' for every registered "
+                    "objective (default: the paper's four)")
     rp.add_argument("--force", action="store_true", help="recompute runs already in the store")
     rp.add_argument("--datasets", help="detection datasets to run, e.g. cardio,musk (default: all four)")
     rp.add_argument("--mnist-digits", help="held-out MNIST digits, e.g. 0,3 (default: 0 with --quick, 0-9 with --full)")

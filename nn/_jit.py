@@ -9,12 +9,10 @@ Reassociation changes rounding relative to plain NumPy, never between runs.
 from numba import njit
 
 FASTMATH = {"contract", "arcp", "nsz", "afn", "reassoc"}
+#: ``nogil`` lets independent compiled calls (blocks of rows in the latent search) run on separate threads.
+JIT_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy", "fastmath": FASTMATH}
 
 
 def kernel(fn):
-    """``@njit(cache=True, nogil=True)`` with the project's numeric options.
-
-    ``nogil`` lets independent compiled calls (blocks of rows in the latent
-    search) run on separate Python threads.
-    """
-    return njit(cache=True, nogil=True, error_model="numpy", fastmath=FASTMATH)(fn)
+    """``@njit(cache=True, nogil=True)`` with the project's numeric options."""
+    return njit(**JIT_OPTIONS)(fn)

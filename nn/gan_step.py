@@ -16,6 +16,8 @@ independent of how iterations are grouped into calls.
 """
 from __future__ import annotations
 
+from numba import literally
+
 from ._jit import kernel
 from .mlp_kernels import backward, forward, layer_view
 from .objectives import dispatch
@@ -30,10 +32,12 @@ def _gather(X, idx, out):
 
 
 @kernel
-def d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx, z, eps_gp, gp):
+def d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx, z, eps_gp, gp):
     """One discriminator update; returns (loss, 0.0 if D's parameters are finite else NaN).
 
-    Leaves G's cache holding G(z)."""
+    Leaves G's cache holding G(z); ``key`` is the objective's compile-time key (see
+    :mod:`nn.objectives.dispatch`), so every objective gets its own machine code."""
+    literally(key)
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork = gbuf
@@ -46,7 +50,7 @@ def d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx, z, eps_gp
     xc[B:, :] = fake
     logits = forward(Dp, Ds, Da, Dw, Db, Dsl, xc, dcache).reshape(2 * B)
     gl = glog[:2 * B]
-    loss = dispatch.d_loss(code, logits[:B], logits[B:], gl[:B], gl[B:], opt)
+    loss = dispatch.d_loss(key, logits[:B], logits[B:], gl[:B], gl[B:], opt)
     backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, xc, dcache, gl.reshape((2 * B, 1)), dwork, True, False)
     if gp_lambda > 0.0:
         xhat, gpgrad, c1, c2, c3, su, sa, sb, sc, sw = gp
@@ -65,10 +69,11 @@ def d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx, z, eps_gp
 
 
 @kernel
-def g_step(G, D, gbuf, dbuf, code, opt, optG, z):
+def g_step(G, D, gbuf, dbuf, key, opt, optG, z):
     """One generator update from the fake left in G's cache by the last D step.
 
     Returns (loss, 0.0 if G's parameters are finite else NaN)."""
+    literally(key)
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork = gbuf
@@ -82,7 +87,7 @@ def g_step(G, D, gbuf, dbuf, code, opt, optG, z):
     fake = layer_view(gcache, off, B, Gs[L])
     logits = forward(Dp, Ds, Da, Dw, Db, Dsl, fake, dcache).reshape(B)
     gl = glog[:B]
-    loss = dispatch.g_loss(code, logits, gl, opt)
+    loss = dispatch.g_loss(key, logits, gl, opt)
     dfake = backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, fake, dcache, gl.reshape((B, 1)), dwork, False, True)
     backward(Gp, Gg, Gs, Ga, Gw, Gb, Gsl, z, gcache, dfake, gwork, True, False)
     chk = apply_update(optG[0], optG[1], Gp, Gg, optG[2], optG[3], optG[4])
@@ -90,13 +95,14 @@ def g_step(G, D, gbuf, dbuf, code, opt, optG, z):
 
 
 @kernel
-def train_steps(G, D, gbuf, dbuf, code, opt, n_critic, clip, gp_lambda, optG, optD, X, idx, z, eps_gp, gp, losses):
+def train_steps(G, D, gbuf, dbuf, key, opt, n_critic, clip, gp_lambda, optG, optD, X, idx, z, eps_gp, gp, losses):
     """Run ``losses.shape[0]`` iterations; idx/z/eps_gp hold S * n_critic batches, row-major.
 
     ``losses[s]`` = (D loss, G loss, D parameter check, G parameter check); a
     check is NaN from the iteration on which that network's parameters first
     became non-finite (the checks accumulate).
     """
+    literally(key)
     S = losses.shape[0]
     cd = 0.0
     cg = 0.0
@@ -104,10 +110,10 @@ def train_steps(G, D, gbuf, dbuf, code, opt, n_critic, clip, gp_lambda, optG, op
         d = 0.0
         for k in range(n_critic):
             j = s * n_critic + k
-            d, c = d_step(G, D, gbuf, dbuf, code, opt, clip, gp_lambda, optD, X, idx[j], z[j], eps_gp[j], gp)
+            d, c = d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx[j], z[j], eps_gp[j], gp)
             cd += c
         losses[s, 0] = d
-        g, c = g_step(G, D, gbuf, dbuf, code, opt, optG, z[s * n_critic + n_critic - 1])
+        g, c = g_step(G, D, gbuf, dbuf, key, opt, optG, z[s * n_critic + n_critic - 1])
         cg += c
         losses[s, 1] = g
         losses[s, 2] = cd

@@ -10,7 +10,7 @@ def test_mimgan_verify_json_and_markdown(tmp_path):
     assert out.returncode == 0, out.stderr
     data = json.loads(js.read_text())
     checks = data["checks"]
-    assert {c["item"] for c in checks} == set(range(1, 9))
+    assert {c["item"] for c in checks} == set(range(1, 10))  # 9: the objective lab, beyond the paper
     for c in checks:
         assert {"id", "claim", "verdict", "evidence"} <= set(c)
         assert c["verdict"] in ("holds", "holds with erratum", "holds under a condition", "fails")

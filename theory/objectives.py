@@ -1,4 +1,4 @@
-"""Registry of GAN objectives (Eq. 1–4) and their optimal discriminators.
+"""Theory registry of GAN objectives (Eq. 1–4), derived from the objective modules of :mod:`nn.objectives`.
 
 Each objective is written in the paper's general form (Eq. 2)
 
@@ -6,114 +6,183 @@ Each objective is written in the paper's general form (Eq. 2)
 
 with the discriminator minimising (MIM, Eq. 4) or maximising (original GAN,
 Eq. 1) it.  The pointwise integrand ``p f(D) + q g(D)`` is what Lemma 1 and its
-counterparts optimise for every x separately.
+counterparts optimise for every x separately.  Nothing here is written per
+objective: the forms come from each module's ``symbolic()``, the optimal
+discriminator from sympy's solution of the first-order condition.
 
 Public functions
 ----------------
 optimal_discriminator(kind, p, q)
     Pointwise optimal D, vectorised over arrays of densities.
 value_at_optimum(kind, P, Q, bounded=False)
-    The objective evaluated at that optimum, by plugging it in (not by the
-    closed-form divergence, so the two can be compared).
+    The generator's criterion evaluated at that optimum, by plugging it in (not
+    by the closed-form divergence, so the two can be compared).
+equilibrium_value(kind)
+    That criterion at P = Pg.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import sympy as sp
 
+from ..nn.objectives import REGISTRY, get_objective as _configure, split_spec
+from ..nn.objectives import gan as _gan_module
+from ..nn.objectives.base import IDENTITY, D as _D, Symbolic
 from ._validate import densities, distribution_pair
 from .quadrature import fast_logpdf, integrate_line
 
 D, p, q = sp.symbols("D p q", positive=True)
 u = sp.Symbol("u", real=True)
 
+#: The generator's criterion at D*, as the papers state it (a text; the checks compute it).
+STATED_VALUES = {
+    "mim": "2*sqrt(e)*BC(P, Pg) = 2*sqrt(e)*exp(-R_1/2(P||Pg)/2)  (Eq. 7-9)",
+    "gan": "-ln 4 + 2*JSD(P||Pg)",
+    "gan-ns": "E_Pg[-ln D*] = ln 2 + KL(Pg||P) - KL(Pg||M),  M = (P+Pg)/2",
+    "lsgan": "1/2 E_{P+Pg}[(D*-c)^2] = 1/4 + 1/4*chi2_Pearson(Pg||M),  M = (P+Pg)/2",
+    "wgan": "W1(P, Pg) over 1-Lipschitz critics",
+}
+TITLES = {"gan": "original GAN (minimax)", "gan-ns": "original GAN, non-saturating generator loss -ln D",
+          "lsgan": "LSGAN (a=0, b=1, c=1)"}
+EQUATIONS = {"gan": "Goodfellow et al. 2014; paper Eq. 19", "gan-ns": "Goodfellow et al. 2014; paper Eq. 28"}
+
 
 @dataclass(frozen=True)
 class Objective:
-    """One GAN family's objective in the form of Eq. 2.
+    """One objective in the form of Eq. 2, as the theory sees it.
 
     Attributes
     ----------
     name, title, equation : str
-        Registry key, human name and where the paper (or the family's paper) states it.
-    f, g : callable
-        Sympy maps of the discriminator output for the real and generated terms.
-    discriminator : {"min", "max"}
-        What the discriminator does to ``L`` (MIM minimises, Eq. 4).
+        Kind (a registry name or spec), human name and where it is stated.
+    symbolic : nn.objectives.base.Symbolic
+        Its sympy form (f, g, the discriminator's direction, the generator's loss, D's output map).
+    options : numpy.ndarray
+        Its packed options (what the module's kernels and ``pointwise_value`` read).
+    module
+        Its objective module.
     generator_value : str
-        The generator's criterion at the optimal D, as a divergence (text).
-    equilibrium_value : sympy expression
-        The generator criterion's value when P = Pg (2*sqrt(e) for MIM, Prop. 1).
+        The criterion at the optimal D, as stated (or "computed" for objectives without a stated value).
     """
 
     name: str
     title: str
     equation: str
-    f: Callable
-    g: Callable
-    discriminator: str
-    generator_value: str
-    equilibrium_value: sp.Expr
+    symbolic: Symbolic
+    options: np.ndarray = field(repr=False)
+    module: object = field(repr=False)
+    generator_value: str = "computed by theory.lab"
+
+    @property
+    def discriminator(self) -> str:
+        return self.symbolic.discriminator
+
+    def f(self, d):
+        return self.symbolic.f.subs(_D, d)
+
+    def g(self, d):
+        return self.symbolic.g.subs(_D, d)
 
     def pointwise(self, dvar=u):
         """The integrand ``p f(D) + q g(D)`` optimised by the discriminator at each x."""
         return p * self.f(dvar) + q * self.g(dvar)
 
+    def criterion_pointwise(self, dvar=u):
+        """The generator criterion's integrand ``p a(D) + q b(D)`` (``pointwise`` unless the family sets one)."""
+        a, b = self.symbolic.terms
+        return p * a.subs(_D, dvar) + q * b.subs(_D, dvar)
+
+    @cached_property
+    def d_star(self):
+        """Sympy's pointwise optimal D in terms of the densities p, q (None: no unique closed form)."""
+        if self.symbolic.lipschitz:
+            return None
+        try:
+            sols = sp.solve(sp.diff(self.pointwise(u), u), u)
+        except (NotImplementedError, ValueError):
+            return None
+        sols = [s for s in sols if s.is_real is not False]
+        return sp.simplify(sols[0]) if len(sols) == 1 else None
+
+    @cached_property
+    def equilibrium_value(self) -> sp.Expr:
+        """The criterion at P = Pg: the integrand at p = q = 1 (D* there), or 0 for a Lipschitz critic."""
+        if self.symbolic.lipschitz:
+            return sp.Integer(0)
+        if self.symbolic.equilibrium is not None:
+            return self.symbolic.equilibrium
+        ds = self.d_star
+        if ds is None:
+            raise ValueError(f"objective {self.name!r} has no closed-form D*; use theory.lab.equilibrium_numeric")
+        return sp.nsimplify(sp.simplify(self.criterion_pointwise(ds.subs({p: 1, q: 1})).subs({p: 1, q: 1})))
+
+    @cached_property
+    def _d_star_numpy(self):
+        return sp.lambdify((p, q), self.d_star, "numpy")
+
+    @cached_property
+    def _value_numpy(self):
+        a, b = self.symbolic.terms
+        return sp.lambdify((u, p, q), p * a.subs(_D, u) + q * b.subs(_D, u), "numpy")
+
+    @property
+    def output_range(self):
+        """The values D can take through its output map: (0, 1) for a sigmoid, the real line otherwise."""
+        return (-np.inf, np.inf) if self.symbolic.output == IDENTITY else (0.0, 1.0)
+
 
 OBJECTIVES: dict[str, Objective] = {}
+#: Objectives built from specs with options ("mim:omega=2"), kept apart from the registry's kinds.
+_SPECS: dict[str, Objective] = {}
 
 
-def register(obj: Objective) -> Objective:
-    OBJECTIVES[obj.name] = obj
-    return obj
+def _build(kind: str) -> Objective:
+    """The theory objective of a kind: a theory name of the registry, ``gan-ns``, or any spec."""
+    if kind == "gan-ns":
+        module, opts, fam_key = _gan_module, {}, "gan"
+    else:
+        base, spec_opts = split_spec(kind)
+        names = {fam.theory or name: name for name, fam in REGISTRY.items()}
+        fam_key = names.get(base, base)
+        if fam_key not in REGISTRY:
+            raise ValueError(f"unknown objective kind {kind!r}; expected one of {sorted(OBJECTIVES)} or a registered spec")
+        fam = REGISTRY[fam_key]
+        opts = {**fam.fixed, **(fam.theory_options if not spec_opts else {}), **spec_opts}
+        module = fam.module
+    configured = _configure(fam_key, **opts)
+    module_opts = configured.objective_options()
+    sym = module.symbolic(**module_opts)
+    title = TITLES.get(kind) or (REGISTRY[fam_key].label and f"{module.TITLE}, {REGISTRY[fam_key].label}") or module.TITLE
+    return Objective(kind, title, EQUATIONS.get(kind, module.EQUATION), sym, configured.options, module,
+                     STATED_VALUES.get(kind, "computed by theory.lab"))
 
 
-register(Objective(
-    "mim", "MIM-based GAN", "Eq. 3-4",
-    f=lambda d: sp.exp(1 - d), g=lambda d: sp.exp(d), discriminator="min",
-    generator_value="2*sqrt(e)*BC(P, Pg) = 2*sqrt(e)*exp(-R_1/2(P||Pg)/2)  (Eq. 7-9)",
-    equilibrium_value=2 * sp.sqrt(sp.E),
-))
-register(Objective(
-    "gan", "original GAN (minimax)", "Goodfellow et al. 2014; paper Eq. 19",
-    f=lambda d: sp.log(d), g=lambda d: sp.log(1 - d), discriminator="max",
-    generator_value="-ln 4 + 2*JSD(P||Pg)",
-    equilibrium_value=-sp.log(4),
-))
-register(Objective(
-    "gan-ns", "original GAN, non-saturating generator loss -ln D", "Goodfellow et al. 2014; paper Eq. 28",
-    f=lambda d: sp.log(d), g=lambda d: sp.log(1 - d), discriminator="max",
-    generator_value="E_Pg[-ln D*] = ln 2 + KL(Pg||P) - KL(Pg||M),  M = (P+Pg)/2",
-    equilibrium_value=sp.log(2),
-))
-# LSGAN (Mao et al.) with targets a=0 (fake), b=1 (real), c=1 (generator):
-# D minimises 1/2 E_P[(D-b)^2] + 1/2 E_Pg[(D-a)^2]; f, g below are that, negated
-# nowhere: the discriminator *minimises* this L.
-LSGAN_TARGETS = {"a": 0, "b": 1, "c": 1}
-register(Objective(
-    "lsgan", "LSGAN (a=0, b=1, c=1)", "Mao et al. 2017",
-    f=lambda d: sp.Rational(1, 2) * (d - LSGAN_TARGETS["b"]) ** 2,
-    g=lambda d: sp.Rational(1, 2) * (d - LSGAN_TARGETS["a"]) ** 2, discriminator="min",
-    generator_value="1/2 E_{P+Pg}[(D*-c)^2] = 1/4 + 1/4*chi2_Pearson(Pg||M),  M = (P+Pg)/2",
-    equilibrium_value=sp.Rational(1, 4),
-))
-register(Objective(
-    "wgan", "Wasserstein GAN", "Arjovsky et al. 2017",
-    f=lambda d: d, g=lambda d: -d, discriminator="max",
-    generator_value="W1(P, Pg) over 1-Lipschitz critics",
-    equilibrium_value=sp.Integer(0),
-))
+def _register_all():
+    OBJECTIVES.clear()
+    kinds = []
+    for name, fam in REGISTRY.items():
+        kinds.append(fam.theory or name)
+        if name == "gan":
+            kinds.append("gan-ns")
+    for kind in dict.fromkeys(kinds):
+        OBJECTIVES[kind] = _build(kind)
+
+
+_register_all()
 
 
 def get_objective(kind: str) -> Objective:
-    """Look up an objective by name, with an error listing the valid names."""
-    try:
+    """Look up an objective by kind (or build it from a spec such as ``"mim:omega=2"``)."""
+    if not isinstance(kind, str):
+        raise ValueError(f"unknown objective kind {kind!r}; expected one of {sorted(OBJECTIVES)}")
+    if kind in OBJECTIVES:
         return OBJECTIVES[kind]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown objective kind {kind!r}; expected one of {sorted(OBJECTIVES)}") from None
+    if kind not in _SPECS:
+        _SPECS[kind] = _build(kind)
+    return _SPECS[kind]
 
 
 def equilibrium_value(kind: str) -> float:
@@ -123,25 +192,10 @@ def equilibrium_value(kind: str) -> float:
 
 # ---------------------------------------------------------------- numerics
 
-def _d_star_mim(p_, q_):
-    if np.any((p_ == 0) & (q_ == 0)):
-        raise ValueError("Lemma 1's D* = 1/2 + 1/2 ln(p/q) is undefined where p = q = 0")
-    with np.errstate(divide="ignore"):
-        return 0.5 + 0.5 * (np.log(p_) - np.log(q_))
-
-
-def _d_star_ratio(p_, q_):
-    s = p_ + q_
-    if np.any(s == 0):
-        raise ValueError("the optimal discriminator p/(p+q) is undefined where p = q = 0")
-    return p_ / s
-
-
-_D_STAR = {"mim": _d_star_mim, "gan": _d_star_ratio, "gan-ns": _d_star_ratio, "lsgan": _d_star_ratio}
-
-
 def optimal_discriminator(kind: str, p, q):
     r"""Pointwise optimal discriminator for densities ``p`` (real) and ``q`` (generated).
+
+    Sympy's solution of the first-order condition of ``p f(D) + q g(D)``, e.g.
 
     * ``"mim"``: Lemma 1, Eq. 5, :math:`D^* = \tfrac12 + \tfrac12\ln(p/q)`
       (``+inf``/``-inf`` where q or p vanishes: the optimum is not attained);
@@ -158,45 +212,41 @@ def optimal_discriminator(kind: str, p, q):
     -------
     numpy.ndarray or float
     """
-    get_objective(kind)
-    if kind not in _D_STAR:
+    obj = get_objective(kind)
+    if obj.symbolic.lipschitz:
         raise ValueError(f"objective {kind!r} has no pointwise optimal discriminator "
                          "(the WGAN critic is constrained to be 1-Lipschitz, not pointwise)")
+    if obj.d_star is None:
+        raise ValueError(f"objective {kind!r} has no closed-form D*; use theory.lab.d_star_numeric")
     p_, q_ = densities(p, q)
-    out = _D_STAR[kind](p_, q_)
+    if np.any((p_ == 0) & (q_ == 0)):
+        raise ValueError(f"the optimal discriminator of {kind!r} is undefined where p = q = 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(obj._d_star_numpy(p_, q_), dtype=np.float64) + 0 * p_
     return out if out.ndim else float(out)
 
 
-def _pointwise_value(kind, lp, lq, bounded=False):
+def _pointwise_value(obj: Objective, lp, lq, bounded=False):
     """Integrand of the criterion at the optimal D, from log-densities.
 
-    Working with log-densities keeps far tails finite where the densities
-    themselves underflow (e.g. -q ln D* with p ~ 1e-300); terms with zero
-    weight contribute 0, the limit of the integrand.
+    The module's ``pointwise_value`` works with log-densities so far tails stay
+    finite where the densities underflow; the generic path substitutes the
+    (clipped, with ``bounded``) sympy D*.  Points where a density is 0 contribute
+    their limit (0 where both vanish).
     """
     lp, lq = np.broadcast_arrays(np.asarray(lp, float), np.asarray(lq, float))
     has_p, has_q = np.isfinite(lp), np.isfinite(lq)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if kind == "mim":
-            dv = 0.5 + 0.5 * (lp - lq)
-            if bounded:
-                dv = np.clip(dv, 0.0, 1.0)
-            a = np.where(has_p, np.exp(lp + 1 - dv), 0.0)
-            b = np.where(has_q, np.exp(lq + dv), 0.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        if hasattr(obj.module, "pointwise_value"):
+            val = obj.module.pointwise_value(lp, lq, obj.options, bounded=bounded)
         else:
-            lm = np.logaddexp(lp, lq)
-            if kind == "gan":
-                a = np.where(has_p, np.exp(lp) * (lp - lm), 0.0)
-                b = np.where(has_q, np.exp(lq) * (lq - lm), 0.0)
-            elif kind == "gan-ns":
-                a = 0.0
-                b = np.where(has_q, -np.exp(lq) * (lp - lm), 0.0)
-            else:  # lsgan
-                c = LSGAN_TARGETS["c"]
-                dv = np.exp(lp - lm)
-                a = np.where(has_p, 0.5 * np.exp(lp) * (dv - c) ** 2, 0.0)
-                b = np.where(has_q, 0.5 * np.exp(lq) * (dv - c) ** 2, 0.0)
-        return np.where(has_p | has_q, a + b, 0.0)
+            pp, qq = np.exp(lp), np.exp(lq)
+            ds = np.asarray(obj._d_star_numpy(pp, qq), float) + 0 * pp
+            if bounded:
+                ds = np.clip(ds, *obj.output_range)
+            val = obj._value_numpy(ds, pp, qq)
+            val = np.where(has_p & ~has_q, np.inf, val)  # P puts mass where Pg has none
+        return np.where(has_p | has_q, val, 0.0)
 
 
 def _monotone_coupling_cost(P, Q) -> float:
@@ -224,18 +274,28 @@ def _monotone_coupling_cost(P, Q) -> float:
     return integrate_line(integrand, std, extra_points=kinks)
 
 
-def _mim_clip_points(P, Q) -> list[float]:
-    """Points where ln(p/q) = +-1: kinks of the bounded MIM integrand (quadrature breakpoints)."""
+def _clip_points(obj, P, Q) -> list[float]:
+    """Points where D* crosses the ends of D's range: kinks of the bounded integrand (quadrature breakpoints)."""
     from scipy.optimize import brentq
-    lo = min(P.ppf(1e-12), Q.ppf(1e-12))
-    hi = max(P.ppf(1 - 1e-12), Q.ppf(1 - 1e-12))
-    xs = np.linspace(lo, hi, 4001)
+    lo, hi = obj.output_range
+    if not np.isfinite(lo):
+        return []
+    xs = np.linspace(min(P.ppf(1e-12), Q.ppf(1e-12)), max(P.ppf(1 - 1e-12), Q.ppf(1 - 1e-12)), 4001)
+    def dstar(x):
+        pp, qq = np.broadcast_arrays(P.pdf(x), Q.pdf(x))
+        out = np.full(pp.shape, np.nan)
+        ok = (pp > 0) | (qq > 0)
+        if np.any(ok):
+            out[ok] = optimal_discriminator(obj.name, pp[ok], qq[ok])
+        return out
+
     pts = []
-    for level in (-1.0, 1.0):
-        h = lambda x: P.logpdf(x) - Q.logpdf(x) - level  # noqa: E731
-        hv = h(xs)
-        for i in np.nonzero(np.sign(hv[:-1]) * np.sign(hv[1:]) < 0)[0]:
-            pts.append(brentq(h, xs[i], xs[i + 1], xtol=1e-14))
+    with np.errstate(all="ignore"):
+        dv = dstar(xs)
+    for level in (lo, hi):
+        hv = dv - level
+        for i in np.nonzero(np.isfinite(hv[:-1]) & np.isfinite(hv[1:]) & (np.sign(hv[:-1]) * np.sign(hv[1:]) < 0))[0]:
+            pts.append(brentq(lambda x: float(dstar(np.array([x]))[0]) - level, xs[i], xs[i + 1], xtol=1e-14))
     return pts
 
 
@@ -243,26 +303,28 @@ def value_at_optimum(kind: str, P, Q, bounded: bool = False) -> float:
     r"""The criterion at the optimal discriminator, by direct substitution.
 
     For ``"mim"`` this is Eq. 6 with Lemma 1's :math:`D^*` plugged in (closed
-    form :math:`2\sqrt{e}\,BC`, Eq. 7).  ``bounded=True`` restricts D to [0, 1]
-    as a sigmoid output does (Section IV); since the MIM integrand is convex
-    in D, the bounded optimum is :math:`\mathrm{clip}(D^*, 0, 1)` pointwise.
-    For ``"gan"``/``"lsgan"`` D* already lies in [0, 1].  ``"gan-ns"`` and
-    ``"lsgan"`` return the generator's criterion at D* (see ``OBJECTIVES``).
-    ``"wgan"`` returns the optimal transport cost of the monotone coupling,
+    form :math:`2\sqrt{e}\,BC`, Eq. 7).  ``bounded=True`` restricts D to the
+    range of its output map ([0, 1] for a sigmoid, Section IV); since the
+    integrand is convex (concave) in D, the bounded optimum is D* clipped
+    pointwise.  ``"gan-ns"`` and ``"lsgan"`` return the generator's criterion
+    at D* (see :class:`nn.objectives.base.Symbolic`).  ``"wgan"`` returns the
+    optimal transport cost of the monotone coupling,
     :math:`\int_0^1 |F_P^{-1}(t) - F_Q^{-1}(t)|\,dt` (1-D distributions only).
     """
-    get_objective(kind)
+    obj = get_objective(kind)
     form, P, Q = distribution_pair(P, Q)
-    if kind == "wgan":
+    if obj.symbolic.lipschitz:
         if form == "discrete":
-            raise ValueError("value_at_optimum('wgan') needs frozen 1-D scipy.stats distributions")
+            raise ValueError(f"value_at_optimum({kind!r}) needs frozen 1-D scipy.stats distributions")
         return _monotone_coupling_cost(P, Q)
+    if obj.d_star is None and not hasattr(obj.module, "pointwise_value"):
+        raise ValueError(f"objective {kind!r} has no closed-form D*; use theory.lab.value_numeric")
 
     if form == "discrete":
         with np.errstate(divide="ignore"):
-            return float(np.sum(_pointwise_value(kind, np.log(P), np.log(Q), bounded)))
+            return float(np.sum(_pointwise_value(obj, np.log(P), np.log(Q), bounded)))
 
-    extra = _mim_clip_points(P, Q) if (bounded and kind == "mim") else ()
+    extra = _clip_points(obj, P, Q) if bounded else ()
     lp, lq = fast_logpdf(P), fast_logpdf(Q)
-    return integrate_line(lambda x: float(_pointwise_value(kind, lp(x), lq(x), bounded)),
+    return integrate_line(lambda x: float(_pointwise_value(obj, lp(x), lq(x), bounded)),
                           P, Q, extra_points=extra)

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from ... import __version__
-from ...nn.objectives import PAPER_FAMILIES, REGISTRY, check_names
+from ...nn.objectives import PAPER_FAMILIES, REGISTRY, check_names, is_registered
 from .. import datasets as ds
 from ..anomaly import PROTOCOLS, GANAnomalyDetector, auc, average_precision, best_f1, check_dataset, f1_at_k, f1_at_threshold
 from ..anomaly.classical import CLASSICAL, INSTALL_HINT, ClassicalDetector, pyod_available, require_pyod
@@ -47,7 +47,7 @@ def detector_names(names) -> list[str]:
     names = [n.strip() for n in ([names] if isinstance(names, str) else names) if n.strip()]
     if not names:
         raise ValueError("no detector given")
-    gans = [n for n in names if n in REGISTRY]
+    gans = [n for n in names if is_registered(n)]
     classical = [n for n in names if n in CLASSICAL]
     bad = [n for n in names if n not in gans and n not in classical]
     if bad:
@@ -128,7 +128,7 @@ def _groups_for(datasets, detectors, seeds, protocols, presets, data_dir, contam
         cfgs = []
         for protocol in protocols:
             for det in detectors:
-                for preset in (presets if det in REGISTRY else (None,)):
+                for preset in (presets if is_registered(det) else (None,)):
                     cfgs += [run_config(dataset, det, s, protocol, preset or "paper", shape, contamination)
                              for s in seeds]
         out.append(Group(dataset_key(dataset), cfgs, dataset=None if is_path else str(dataset)))

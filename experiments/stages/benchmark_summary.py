@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ...nn import LABELS
-from ...nn.objectives import REGISTRY
+from ...nn.objectives import family_order
 from ...nn.serialization import write_text_atomic
 from ..anomaly.classical import CLASSICAL
 from ..plotting import link, save_figure
@@ -175,7 +175,7 @@ def _order(keys):
         name, _, preset = key.partition("+")
         if name in CLASSICAL:
             return (1, list(CLASSICAL).index(name), "")
-        return (0, list(REGISTRY).index(name) if name in REGISTRY else 99, preset)
+        return (0, family_order(name), preset)
     return sorted(keys, key=k)
 
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from ... import __version__, theory
 from ...nn import LABELS, MLP, PAPER_FAMILIES, SGD, Adam, GANTrainer, NonFiniteLossError, get_objective
-from ...nn.objectives import REGISTRY, check_names, family_order
+from ...nn.objectives import check_names, family_order, theory_kind
 from ...nn.serialization import write_text_atomic
 from ..plotting import link, save_figure
 from ..stats import compare
@@ -151,7 +151,7 @@ def run_fig1(cfg: dict) -> dict:
         p1_w1.append(w)
 
     trainer.fit(pool, cfg["n_pretrain"], callback=record, chunk=every)
-    eq = theory.equilibrium_value(REGISTRY[gan].theory)
+    eq = theory.equilibrium_value(theory_kind(gan))
     below = np.flatnonzero(np.asarray(p1_w1) <= cfg["w1_threshold"])
     reached = bool(below.size)
     iters_to_w1 = p1_iters[below[0]] if reached else int(cfg["n_pretrain"]) + every

@@ -1,31 +1,118 @@
-"""Compiled dispatch from an objective's integer code to its kernels.
+"""Batch losses of any registered objective, compiled per objective from its per-logit kernels.
 
-The whole GAN step is one compiled call, so the objective is chosen inside
-numba by code.  Adding a GAN family = one module with ``CODE``, ``d_loss``,
-``g_loss``, ``options`` + one branch in each function below + one line in
-``nn.objectives.REGISTRY``.
+The whole GAN step is one compiled call (:mod:`nn.gan_step`), so the objective
+is chosen at compile time: its key (module name and a hash of its source, see
+:func:`module_key`) reaches the step as a string *literal*, and the overloads
+below splice that module's ``real_loss``/``fake_loss``/``gen_loss`` into the
+batch loops.  Each objective thus gets its own specialised, cached machine
+code (no run-time branch, and a new objective needs no edit here); editing an
+objective's module changes its key, so a stale cache entry is never used.
 """
-from .._jit import kernel
-from . import gan, lsgan, mim, wgan
+from __future__ import annotations
+
+import hashlib
+import inspect
+import sys
+import uuid
+
+from numba import literally, types
+from numba.core.errors import TypingError
+from numba.extending import overload
+
+from .._jit import JIT_OPTIONS, kernel
+
+#: key -> objective module, filled by :func:`add_module` (the registry does it).
+MODULES: dict = {}
+
+
+def module_key(module) -> str:
+    """``"<module name>@<hash of its source>"``: the compile-time identity of an objective.
+
+    A module that cannot be imported by its name (loaded from a file path without ``sys.modules``) gets a
+    key of its own each process: numba could not rebuild a cached step that refers to it.
+    """
+    try:
+        src = inspect.getsource(module)
+    except (OSError, TypeError):
+        src = repr(sorted(vars(module)))
+    key = f"{module.__name__}@{hashlib.sha256(src.encode()).hexdigest()[:12]}"
+    if sys.modules.get(module.__name__) is not module:
+        key += f"!{uuid.uuid4().hex[:8]}"
+    return key
+
+
+def add_module(module) -> str:
+    key = module_key(module)
+    MODULES[key] = module
+    return key
+
+
+def _module(key):
+    if not isinstance(key, types.StringLiteral):
+        return None
+    try:
+        return MODULES[key.literal_value]
+    except KeyError:
+        raise TypingError(f"objective {key.literal_value!r} is not registered in this process") from None
+
+
+def _batch_d_loss(key, real, fake, g_real, g_fake, opt):
+    raise NotImplementedError("compiled only")
+
+
+def _batch_g_loss(key, fake, g_fake, opt):
+    raise NotImplementedError("compiled only")
+
+
+@overload(_batch_d_loss, jit_options=JIT_OPTIONS)
+def _ol_d_loss(key, real, fake, g_real, g_fake, opt):
+    mod = _module(key)
+    if mod is None:
+        return None
+    real_loss, fake_loss = mod.real_loss, mod.fake_loss
+
+    def impl(key, real, fake, g_real, g_fake, opt):
+        loss = 0.0
+        n, m = real.shape[0], fake.shape[0]
+        for i in range(n):
+            val, d = real_loss(float(real[i]), opt)
+            loss += val / n
+            g_real[i] = d / n
+        for i in range(m):
+            val, d = fake_loss(float(fake[i]), opt)
+            loss += val / m
+            g_fake[i] = d / m
+        return loss
+    return impl
+
+
+@overload(_batch_g_loss, jit_options=JIT_OPTIONS)
+def _ol_g_loss(key, fake, g_fake, opt):
+    mod = _module(key)
+    if mod is None:
+        return None
+    gen_loss = mod.gen_loss
+
+    def impl(key, fake, g_fake, opt):
+        loss = 0.0
+        m = fake.shape[0]
+        for i in range(m):
+            val, d = gen_loss(float(fake[i]), opt)
+            loss += val / m
+            g_fake[i] = d / m
+        return loss
+    return impl
 
 
 @kernel
-def d_loss(code, real, fake, g_real, g_fake, opt):
-    if code == mim.CODE:
-        return mim.d_loss(real, fake, g_real, g_fake, opt)
-    if code == gan.CODE:
-        return gan.d_loss(real, fake, g_real, g_fake, opt)
-    if code == lsgan.CODE:
-        return lsgan.d_loss(real, fake, g_real, g_fake, opt)
-    return wgan.d_loss(real, fake, g_real, g_fake, opt)
+def d_loss(key, real, fake, g_real, g_fake, opt):
+    """Discriminator batch-mean loss; fills d loss/d logit into ``g_real``, ``g_fake``."""
+    literally(key)
+    return _batch_d_loss(key, real, fake, g_real, g_fake, opt)
 
 
 @kernel
-def g_loss(code, fake, g_fake, opt):
-    if code == mim.CODE:
-        return mim.g_loss(fake, g_fake, opt)
-    if code == gan.CODE:
-        return gan.g_loss(fake, g_fake, opt)
-    if code == lsgan.CODE:
-        return lsgan.g_loss(fake, g_fake, opt)
-    return wgan.g_loss(fake, g_fake, opt)
+def g_loss(key, fake, g_fake, opt):
+    """Generator batch-mean loss; fills d loss/d logit into ``g_fake``."""
+    literally(key)
+    return _batch_g_loss(key, fake, g_fake, opt)

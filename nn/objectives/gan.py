@@ -5,11 +5,17 @@ Generator losses (Appendix A of the paper compares both):
 * ``"saturating"``: minimise E[ln(1 - D(G(z)))] (the minimax game);
 * ``"non-saturating"`` (default): minimise E[-ln D(G(z))].
 """
+import numpy as np
+import sympy as sp
+
 from .._jit import kernel
 from ._stable import sigmoid, softplus
+from .base import SIGMOID, D, Symbolic
 
-CODE = 1
 NAME = "gan"
+LABEL = "KL (GAN)"
+TITLE = "original GAN"
+EQUATION = "Goodfellow et al. 2014; paper Eq. 1, 19"
 GENERATOR_LOSSES = ("saturating", "non-saturating")
 DEFAULTS = {"generator_loss": "non-saturating"}
 
@@ -20,38 +26,39 @@ def options(generator_loss="non-saturating"):
     return [1.0 if generator_loss == "non-saturating" else 0.0]
 
 
-@kernel
-def d_loss(real, fake, g_real, g_fake, opt):
-    loss = 0.0
-    n, m = real.shape[0], fake.shape[0]
-    for i in range(n):
-        x = float(real[i])
-        loss += softplus(-x) / n          # -ln D(x)
-        g_real[i] = (sigmoid(x) - 1.0) / n
-    for i in range(m):
-        x = float(fake[i])
-        loss += softplus(x) / m           # -ln(1 - D(G(z)))
-        g_fake[i] = sigmoid(x) / m
-    return loss
+def symbolic(generator_loss="non-saturating"):
+    ns = generator_loss == "non-saturating"
+    return Symbolic(f=sp.log(D), g=sp.log(1 - D), discriminator="max",
+                    generator=-sp.log(D) if ns else sp.log(1 - D), output=SIGMOID,
+                    criterion=(sp.Integer(0), -sp.log(D)) if ns else None)
 
 
 @kernel
-def g_loss(fake, g_fake, opt):
-    non_saturating = opt[0] != 0.0
-    loss = 0.0
-    m = fake.shape[0]
-    for i in range(m):
-        x = float(fake[i])
-        if non_saturating:
-            loss += softplus(-x) / m
-            g_fake[i] = (sigmoid(x) - 1.0) / m
-        else:
-            loss -= softplus(x) / m       # ln(1 - D) = -softplus(logit)
-            g_fake[i] = -sigmoid(x) / m
-    return loss
+def real_loss(logit, opt):
+    return softplus(-logit), sigmoid(logit) - 1.0          # -ln D(x)
+
+
+@kernel
+def fake_loss(logit, opt):
+    return softplus(logit), sigmoid(logit)                 # -ln(1 - D(G(z)))
+
+
+@kernel
+def gen_loss(logit, opt):
+    if opt[0] != 0.0:
+        return softplus(-logit), sigmoid(logit) - 1.0
+    return -softplus(logit), -sigmoid(logit)              # ln(1 - D) = -softplus(logit)
 
 
 def value_terms(real_logits, fake_logits, opt):
-    """Batch means of E_P[ln D] and E_Pg[ln(1 - D)] (the minimax L of Eq. 1-2), NumPy."""
-    import numpy as np
+    """Batch means of E_P[ln D] and E_Pg[ln(1 - D)] (the minimax L of Eq. 1-2)."""
     return float(-np.mean(np.logaddexp(0, -real_logits))), float(-np.mean(np.logaddexp(0, fake_logits)))
+
+
+def pointwise_value(lp, lq, opt, bounded=False):
+    """The criterion's integrand at D* = p/(p+q), from log-densities: minimax (Eq. 19) or -q ln D*."""
+    lm = np.logaddexp(lp, lq)
+    has_p, has_q = np.isfinite(lp), np.isfinite(lq)
+    if opt[0] != 0.0:
+        return np.where(has_q, -np.exp(lq) * (lp - lm), 0.0)
+    return np.where(has_p, np.exp(lp) * (lp - lm), 0.0) + np.where(has_q, np.exp(lq) * (lq - lm), 0.0)

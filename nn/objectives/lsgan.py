@@ -4,11 +4,17 @@ D minimises 1/2 E_P[(D - b)^2] + 1/2 E_Pg[(D - a)^2]; G minimises 1/2 E_Pg[(D - 
 ``output="sigmoid"`` (default, the paper's Section IV: every discriminator ends
 in a sigmoid) uses D = sigmoid(logit); ``"linear"`` is Mao et al.'s D = logit.
 """
+import numpy as np
+import sympy as sp
+
 from .._jit import kernel
 from ._stable import d_and_slope
+from .base import IDENTITY, SIGMOID, D, Symbolic
 
-CODE = 2
 NAME = "lsgan"
+LABEL = "LS"
+TITLE = "LSGAN"
+EQUATION = "Mao et al. 2017"
 DEFAULTS = {"output": "sigmoid", "a": 0.0, "b": 1.0, "c": 1.0}
 
 
@@ -18,37 +24,42 @@ def options(output="sigmoid", a=0.0, b=1.0, c=1.0):
     return [1.0 if output == "sigmoid" else 0.0, float(a), float(b), float(c)]
 
 
-@kernel
-def d_loss(real, fake, g_real, g_fake, opt):
-    use_sigmoid, a, b = opt[0] != 0.0, opt[1], opt[2]
-    loss = 0.0
-    n, m = real.shape[0], fake.shape[0]
-    for i in range(n):
-        d, ds = d_and_slope(float(real[i]), use_sigmoid)
-        loss += 0.5 * (d - b) ** 2 / n
-        g_real[i] = (d - b) * ds / n
-    for i in range(m):
-        d, ds = d_and_slope(float(fake[i]), use_sigmoid)
-        loss += 0.5 * (d - a) ** 2 / m
-        g_fake[i] = (d - a) * ds / m
-    return loss
+def symbolic(output="sigmoid", a=0.0, b=1.0, c=1.0):
+    a, b, c = (sp.nsimplify(x) for x in (a, b, c))
+    crit = sp.Rational(1, 2) * (D - c) ** 2
+    return Symbolic(f=sp.Rational(1, 2) * (D - b) ** 2, g=sp.Rational(1, 2) * (D - a) ** 2, discriminator="min",
+                    generator=crit, output=SIGMOID if output == "sigmoid" else IDENTITY, criterion=(crit, crit))
 
 
 @kernel
-def g_loss(fake, g_fake, opt):
-    use_sigmoid, c = opt[0] != 0.0, opt[3]
-    loss = 0.0
-    m = fake.shape[0]
-    for i in range(m):
-        d, ds = d_and_slope(float(fake[i]), use_sigmoid)
-        loss += 0.5 * (d - c) ** 2 / m
-        g_fake[i] = (d - c) * ds / m
-    return loss
+def real_loss(logit, opt):
+    d, ds = d_and_slope(logit, opt[0] != 0.0)
+    return 0.5 * (d - opt[2]) ** 2, (d - opt[2]) * ds
+
+
+@kernel
+def fake_loss(logit, opt):
+    d, ds = d_and_slope(logit, opt[0] != 0.0)
+    return 0.5 * (d - opt[1]) ** 2, (d - opt[1]) * ds
+
+
+@kernel
+def gen_loss(logit, opt):
+    d, ds = d_and_slope(logit, opt[0] != 0.0)
+    return 0.5 * (d - opt[3]) ** 2, (d - opt[3]) * ds
 
 
 def value_terms(real_logits, fake_logits, opt):
-    """1/2 E_P[(D - c)^2] and 1/2 E_Pg[(D - c)^2]: the generator criterion of Mao et al. (NumPy)."""
-    import numpy as np
-    D = (lambda l: 1 / (1 + np.exp(-l))) if opt[0] != 0.0 else (lambda l: l)
+    """1/2 E_P[(D - c)^2] and 1/2 E_Pg[(D - c)^2]: the generator criterion of Mao et al."""
+    D_ = (lambda l: 1 / (1 + np.exp(-l))) if opt[0] != 0.0 else (lambda l: l)
     c = opt[3]
-    return float(0.5 * np.mean((D(real_logits) - c) ** 2)), float(0.5 * np.mean((D(fake_logits) - c) ** 2))
+    return float(0.5 * np.mean((D_(real_logits) - c) ** 2)), float(0.5 * np.mean((D_(fake_logits) - c) ** 2))
+
+
+def pointwise_value(lp, lq, opt, bounded=False):
+    """1/2 (p + q)(D* - c)^2 at D* = (b p + a q)/(p + q), from log-densities."""
+    a, b, c = opt[1], opt[2], opt[3]
+    lm = np.logaddexp(lp, lq)
+    dv = b * np.exp(lp - lm) + a * np.exp(lq - lm)
+    return np.where(np.isfinite(lp), 0.5 * np.exp(lp) * (dv - c) ** 2, 0.0) + \
+        np.where(np.isfinite(lq), 0.5 * np.exp(lq) * (dv - c) ** 2, 0.0)

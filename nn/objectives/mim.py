@@ -1,62 +1,81 @@
-"""MIM-based GAN (Eq. 3–4).
+"""MIM-based GAN (Eq. 3–4), with the scale varpi of the authors' follow-up work.
 
-The discriminator *minimises* L_MIM = E_P[exp(1 - D(x))] + E_Pg[exp(D(G(z)))];
-the generator *maximises* E_Pg[exp(D(G(z)))], i.e. minimises its negative.
+The discriminator *minimises* L = E_P[exp(varpi (1 - D))] + E_Pg[exp(varpi D)];
+the generator *maximises* E_Pg[exp(varpi D)], i.e. minimises its negative.
+``omega`` (varpi) = 1 is the paper's Eq. 3.
 
 ``bounded`` (default, Section IV): D = sigmoid(logit), so D in (0, 1) and every
-exponential is bounded by e.  ``bounded=False``: D = logit, the unconstrained
-discriminator of Lemma 1 whose optimum 1/2 + 1/2 ln(P/Pg) is attainable; its
-loss grows like exp(|logit|), so float32 gradients overflow for logits below
-about -87.
+exponential is bounded by e^varpi.  ``bounded=False``: D = logit, the
+unconstrained discriminator of Lemma 1 whose optimum 1/2 + 1/2 ln(P/Pg) is
+attainable; its loss grows like exp(|logit|), so float32 gradients overflow for
+logits below about -87.
 """
 import math
 
+import numpy as np
+import sympy as sp
+
 from .._jit import kernel
 from ._stable import d_and_slope
+from .base import IDENTITY, SIGMOID, D, Symbolic
 
-CODE = 0
 NAME = "mim"
-DEFAULTS = {"bounded": True}
+LABEL = "MIM"
+TITLE = "MIM-based GAN"
+EQUATION = "Eq. 3-4"
+DEFAULTS = {"bounded": True, "omega": 1.0}
 
 
-def options(bounded=True):
-    return [1.0 if bounded else 0.0]
+def options(bounded=True, omega=1.0):
+    omega = float(omega)
+    if not (np.isfinite(omega) and omega > 0):
+        raise ValueError(f"MIM's scale omega must be a positive number, got {omega}")
+    return [1.0 if bounded else 0.0, omega]
 
 
-@kernel
-def d_loss(real, fake, g_real, g_fake, opt):
-    bounded = opt[0] != 0.0
-    loss = 0.0
-    n = real.shape[0]
-    for i in range(n):
-        d, ds = d_and_slope(float(real[i]), bounded)
-        e = math.exp(1.0 - d)
-        loss += e / n
-        g_real[i] = -e * ds / n
-    m = fake.shape[0]
-    for i in range(m):
-        d, ds = d_and_slope(float(fake[i]), bounded)
-        e = math.exp(d)
-        loss += e / m
-        g_fake[i] = e * ds / m
-    return loss
+def symbolic(bounded=True, omega=1.0):
+    w = sp.nsimplify(omega)
+    return Symbolic(f=sp.exp(w * (1 - D)), g=sp.exp(w * D), discriminator="min", generator=-sp.exp(w * D),
+                    output=SIGMOID if bounded else IDENTITY)
 
 
 @kernel
-def g_loss(fake, g_fake, opt):
-    bounded = opt[0] != 0.0
-    loss = 0.0
-    m = fake.shape[0]
-    for i in range(m):
-        d, ds = d_and_slope(float(fake[i]), bounded)
-        e = math.exp(d)
-        loss -= e / m
-        g_fake[i] = -e * ds / m
-    return loss
+def real_loss(logit, opt):
+    d, ds = d_and_slope(logit, opt[0] != 0.0)
+    e = math.exp(opt[1] * (1.0 - d))
+    return e, -opt[1] * e * ds
+
+
+@kernel
+def fake_loss(logit, opt):
+    d, ds = d_and_slope(logit, opt[0] != 0.0)
+    e = math.exp(opt[1] * d)
+    return e, opt[1] * e * ds
+
+
+@kernel
+def gen_loss(logit, opt):
+    d, ds = d_and_slope(logit, opt[0] != 0.0)
+    e = math.exp(opt[1] * d)
+    return -e, -opt[1] * e * ds
 
 
 def value_terms(real_logits, fake_logits, opt):
-    """Batch means of the two terms of L_MIM (Eq. 3): E_P[exp(1 - D)], E_Pg[exp(D)] (NumPy)."""
-    import numpy as np
-    D = (lambda l: 1 / (1 + np.exp(-l))) if opt[0] != 0.0 else (lambda l: l)
-    return float(np.mean(np.exp(1 - D(real_logits)))), float(np.mean(np.exp(D(fake_logits))))
+    """Batch means of the two terms of L_MIM (Eq. 3): E_P[exp(w(1 - D))], E_Pg[exp(w D)]."""
+    D_ = (lambda l: 1 / (1 + np.exp(-l))) if opt[0] != 0.0 else (lambda l: l)
+    w = opt[1]
+    return float(np.mean(np.exp(w * (1 - D_(real_logits))))), float(np.mean(np.exp(w * D_(fake_logits))))
+
+
+def pointwise_value(lp, lq, opt, bounded=False):
+    """p exp(w(1 - D*)) + q exp(w D*) at D* = 1/2 + ln(p/q)/(2w), from log-densities (no overflow in far tails).
+
+    ``bounded`` clips D* to [0, 1], the optimum of the convex integrand over a sigmoid's range.
+    """
+    w = opt[1]
+    dv = 0.5 + 0.5 * (lp - lq) / w
+    if bounded:
+        dv = np.clip(dv, 0.0, 1.0)
+    a = np.where(np.isfinite(lp), np.exp(lp + w * (1 - dv)), 0.0)
+    b = np.where(np.isfinite(lq), np.exp(lq + w * dv), 0.0)
+    return a + b

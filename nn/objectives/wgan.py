@@ -4,10 +4,15 @@
 ``wgan-gp`` (Gulrajani et al.) adds lambda E[(||grad_x f(x_hat)|| - 1)^2], lambda = 10,
 computed by :mod:`nn.penalty`.  Both use n_critic = 5 critic steps per generator step.
 """
-from .._jit import kernel
+import numpy as np
 
-CODE = 3
+from .._jit import kernel
+from .base import IDENTITY, D, Symbolic
+
 NAME = "wgan"
+LABEL = "W"
+TITLE = "Wasserstein GAN"
+EQUATION = "Arjovsky et al. 2017"
 DEFAULTS = {}
 
 
@@ -15,30 +20,25 @@ def options():
     return [0.0]
 
 
-@kernel
-def d_loss(real, fake, g_real, g_fake, opt):
-    n, m = real.shape[0], fake.shape[0]
-    loss = 0.0
-    for i in range(n):
-        loss -= float(real[i]) / n
-        g_real[i] = -1.0 / n
-    for i in range(m):
-        loss += float(fake[i]) / m
-        g_fake[i] = 1.0 / m
-    return loss
+def symbolic():
+    return Symbolic(f=D, g=-D, discriminator="max", generator=-D, output=IDENTITY, lipschitz=True)
 
 
 @kernel
-def g_loss(fake, g_fake, opt):
-    m = fake.shape[0]
-    loss = 0.0
-    for i in range(m):
-        loss -= float(fake[i]) / m
-        g_fake[i] = -1.0 / m
-    return loss
+def real_loss(logit, opt):
+    return -logit, -1.0
+
+
+@kernel
+def fake_loss(logit, opt):
+    return logit, 1.0
+
+
+@kernel
+def gen_loss(logit, opt):
+    return -logit, -1.0
 
 
 def value_terms(real_logits, fake_logits, opt):
-    """E_P[f] and -E_Pg[f]: the critic's objective, W1 at the optimum (NumPy)."""
-    import numpy as np
+    """E_P[f] and -E_Pg[f]: the critic's objective, W1 at the optimum."""
     return float(np.mean(real_logits)), float(-np.mean(fake_logits))

@@ -11,6 +11,8 @@ Items (numbering of the verification table):
 6. :mod:`.rare_events` — Proposition 4, Corollary 2 (Eq. 16–20); :mod:`.rare_sets` — Eq. 14–15
 7. :mod:`.eq26` — Eq. 26
 8. :mod:`.anomaly_score` — Eq. 24–25 with a sigmoid D, Section III-B3's D(x) ~ 0 for unseen x
+9. :mod:`.lab` — beyond the paper: the generic theory of every registered objective, and which objective gives
+   rare events the largest share
 """
 from __future__ import annotations
 
@@ -18,12 +20,12 @@ import time
 import traceback
 
 from ..verdict import CheckResult
-from . import (anomaly_score, anti_interference, eq26, f_gan, lemma1, objectives, proposition1, proposition2,
+from . import (anomaly_score, anti_interference, eq26, f_gan, lab, lemma1, objectives, proposition1, proposition2,
                rare_events, rare_sets)
 
 #: (item of the verification table, module), in the paper's order.
 MODULES = ((1, objectives), (1, f_gan), (2, lemma1), (3, proposition1), (4, proposition2), (5, anti_interference), (6, rare_sets),
-           (6, rare_events), (7, eq26), (8, anomaly_score))
+           (6, rare_events), (7, eq26), (8, anomaly_score), (9, lab))
 ERROR = "error"
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .. import lab
 from ..objectives import value_at_optimum
 from ..symbolic import same
 from ..verdict import CheckResult, decide
@@ -78,7 +79,10 @@ def check_mim_is_f_gan(claimed_f=None) -> CheckResult:
                 best = float(sum(np.min(p * np.exp(varpi * (1 - grid)) + q * np.exp(varpi * grid)) for p, q in zip(P, Q)))
             errs[varpi].append(abs(best - neg_div) / abs(neg_div))
     numeric_ok = max(errs[1]) < 1e-10 and max(errs[2]) < 1e-6
-    ok = monotone and claim_ok and numeric_ok
+    # The generic lab, from the registered module with omega = 2, must find the same divergence.
+    lab_names = {w_: lab.identify(f"mim:omega={w_}").name for w_ in (1, 2)}
+    lab_ok = set(lab_names.values()) == {"squared Hellinger"}
+    ok = monotone and claim_ok and numeric_ok and lab_ok
     return CheckResult(
         id="mim.f_gan", item=1,
         claim="MIM-GAN is an f-GAN (the authors' follow-up); the scale varpi of exp(varpi(1-D)), exp(varpi D) "
@@ -92,6 +96,7 @@ def check_mim_is_f_gan(claimed_f=None) -> CheckResult:
                               "(H2(P, Pg) - 2) = -2 e^(varpi/2) BC(P, Pg), with H2 = sum (sqrt P - sqrt Pg)^2",
                   "claim_matches_derived_f": claim_ok, "claim_residual": claim_resid,
                   "d_star_any_varpi": str(d_star[0]), "d_star_is_half_plus_log_ratio_over_2varpi": d_star_ok,
+                  "lab_identification_varpi_1_and_2": lab_names,
                   "max_rel_err_varpi_1": max(errs[1]), "max_rel_err_varpi_2": max(errs[2]),
                   "what_varpi_changes": "the divergence is squared Hellinger for every varpi (times e^(varpi/2), "
                                         "an affine change); D* - 1/2 scales as 1/varpi, and the generator's gradient "
