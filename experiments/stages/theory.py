@@ -90,7 +90,7 @@ def figure_upsilon(path_stem, n=99):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap, SymLogNorm
 
     kinds, P, Q, Y, first = lab.ranking(n=n)
     ref = Y[kinds.index("gan")]
@@ -99,14 +99,16 @@ def figure_upsilon(path_stem, n=99):
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.0 * rows), squeeze=False)
     ext = (0, 1, 0, 1)
     for ax, k, y in zip(axes.flat, kinds, Y):
-        im = ax.imshow((y - ref).T, origin="lower", extent=ext, cmap="RdBu_r", vmin=-1, vmax=1)
+        # symmetric log scale: MIM's and the GAN's shares differ by 1e-3..1e-2, the f-GANs' by up to 1
+        im = ax.imshow((y - ref).T, origin="lower", extent=ext, cmap="RdBu_r",
+                       norm=SymLogNorm(linthresh=1e-3, vmin=-1, vmax=1))
         ax.contour(P, Q, y - ref, levels=[0], colors="k", linewidths=0.6)
-        ax.set(title=f"{LABELS.get(k, k)}: Υ − Υ_KL", xlabel="p (real rare mass)", ylabel="q (generated)")
+        ax.set(title=f"{LABELS.get(k, k)}: Upsilon - Upsilon_KL", xlabel="p (real rare mass)", ylabel="q (generated)")
     fig.colorbar(im, ax=axes.flat[len(kinds) - 1], fraction=0.046)
     ax = axes.flat[len(kinds)]
     cmap = ListedColormap(plt.get_cmap("tab10").colors[:len(kinds)])
     ax.imshow(first.T, origin="lower", extent=ext, cmap=cmap, vmin=-0.5, vmax=len(kinds) - 0.5, interpolation="nearest")
-    ax.set(title="largest Υ (objective's share)", xlabel="p", ylabel="q")
+    ax.set(title="largest Upsilon (objective's share)", xlabel="p", ylabel="q")
     for i, k in enumerate(kinds):
         if np.any(first == i):
             ax.plot([], [], "s", color=cmap(i), label=LABELS.get(k, k))
