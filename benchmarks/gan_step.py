@@ -97,8 +97,12 @@ def make_torch(dx, dz, h, B, X):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    ap.add_argument("--families-only", action="store_true", help="only the every-objective table (no PyTorch)")
     args = ap.parse_args(argv)
     repeats = 3 if args.quick else 9
+    if args.families_only:
+        families(repeats)
+        return 0
     tv = torch_version()
     have_torch = tv is not None
     peak = gemm_peak()

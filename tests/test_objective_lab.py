@@ -263,3 +263,18 @@ def test_cli_train_takes_a_spec(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "mim:omega=-2"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "positive" in bad.stderr
+
+
+def test_f_js_trains_bit_identically_to_the_non_saturating_gan():
+    """Its losses are the GAN's minus constants (2 ln 2 for D, ln 2 for G), so every gradient is the same bits."""
+    X = np.random.default_rng(5).standard_normal((300, 2)).astype(np.float32)
+
+    def fit(objective):
+        G = MLP([3, 8, 2], output="tanh", seed=0, dtype=np.float32)
+        Dn = MLP([2, 8, 1], output="linear", seed=1, dtype=np.float32)
+        tr = GANTrainer(G, Dn, objective=objective, batch_size=32, seed=0)
+        tr.fit(X, n_iter=40)
+        return tr.sample(50), np.array(tr.history["d_loss"])
+    (a, la), (b, lb) = fit("gan"), fit("fgan-js")
+    assert np.array_equal(a, b)
+    np.testing.assert_allclose(la - lb, 2 * np.log(2), rtol=1e-12)

@@ -184,6 +184,8 @@ def summarise_rare(records) -> tuple[list[dict], list[dict]]:
 
 
 def figure_rare(records, path_stem):
+    """Per dimension: rare mass during training, final rare mass per objective, and (with several objectives)
+    each objective's mean |q̂ - p| against its predicted share Υ(p, p/2)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -191,7 +193,11 @@ def figure_rare(records, path_stem):
     gans = sorted({r["config"]["gan"] for r in records}, key=family_order)
     dims = sorted({r["config"]["dim"] for r in records})
     ps = sorted({r["config"]["p_rare"] for r in records})
-    fig, axes = plt.subplots(len(dims), 2, figsize=(11, 3.8 * len(dims)), squeeze=False)
+    palette = plt.get_cmap("tab20").colors
+    color = {g: palette[(2 * i) % 20 + (2 * i) // 20 % 2] for i, g in enumerate(gans)}
+    scatter = len(gans) >= 4
+    ncols = 3 if scatter else 2
+    fig, axes = plt.subplots(len(dims), ncols, figsize=(5.5 * ncols, 4.0 * len(dims)), squeeze=False)
     for i, dim in enumerate(dims):
         p0 = ps[len(ps) // 2]
         for gan in gans:
@@ -202,30 +208,41 @@ def figure_rare(records, path_stem):
                 it = rs[0]["iterations"]
                 m = M.mean(0)
                 h = 1.96 * M.std(0, ddof=1) / np.sqrt(len(M)) if len(M) > 1 else 0 * m
-                axes[i, 0].plot(it, m, label=LABELS.get(gan, gan))
-                axes[i, 0].fill_between(it, m - h, m + h, alpha=0.2)
+                axes[i, 0].plot(it, m, label=LABELS[gan], color=color[gan], lw=1)
+                if len(gans) <= 4:
+                    axes[i, 0].fill_between(it, m - h, m + h, alpha=0.2, color=color[gan])
             per_p = [[r["final_rare_mass"] for r in records if r["config"]["dim"] == dim
                       and r["config"]["gan"] == gan and r["config"]["p_rare"] == p] for p in ps]
             if len(ps) > 1:
                 pts = [(p, np.mean(v)) for p, v in zip(ps, per_p) if v]
                 if pts:
-                    axes[i, 1].plot(*zip(*pts), "o-", label=LABELS.get(gan, gan))
+                    axes[i, 1].plot(*zip(*pts), "o-", label=LABELS[gan], color=color[gan])
             elif per_p[0]:
                 # One p: each GAN's final rare mass with its 95 % CI.
                 m, h = mean_ci95(per_p[0])
-                axes[i, 1].errorbar([gans.index(gan)], [m], yerr=[h], fmt="o", capsize=4, label=LABELS.get(gan, gan))
+                axes[i, 1].errorbar([gans.index(gan)], [m], yerr=[h], fmt="o", capsize=4, color=color[gan])
+            if scatter:
+                q = [r["final_rare_mass"] for r in rs]
+                ups = own_upsilon(gan, p0, p0 / 2)
+                if q and np.isfinite(ups):
+                    err = float(np.mean(np.abs(np.array(q) - p0)))
+                    axes[i, 2].scatter([ups], [err], color=color[gan])
+                    axes[i, 2].annotate(LABELS[gan], (ups, err), fontsize=7, xytext=(3, 3), textcoords="offset points")
         axes[i, 0].axhline(p0, color="k", ls=":", label="real p")
         axes[i, 0].set(title=f"{dim}-D: rare-mode mass during training (p = {p0})", xlabel="iteration",
-                       ylabel="generated rare mass")
+                       ylabel="generated rare mass (mean over seeds)")
         if len(ps) > 1:
             axes[i, 1].plot(ps, ps, "k:", label="q = p")
             axes[i, 1].set(title=f"{dim}-D: final rare mass vs p", xlabel="p (real)", ylabel="q_hat (generated)")
+            axes[i, 1].legend(fontsize=7)
         else:
-            axes[i, 1].axhline(ps[0], color="k", ls=":", label="real p")
-            axes[i, 1].set_xticks(range(len(gans)), [LABELS.get(g, g) for g in gans])
-            axes[i, 1].set(title=f"{dim}-D: final rare mass (mean, 95% CI)", ylabel="q_hat (generated)")
-        for a in axes[i]:
-            a.legend(fontsize=8)
+            axes[i, 1].axhline(ps[0], color="k", ls=":")
+            axes[i, 1].set_xticks(range(len(gans)), [LABELS[g] for g in gans], rotation=60, ha="right", fontsize=7)
+            axes[i, 1].set(title=f"{dim}-D: final rare mass (mean, 95% CI; dotted: real p)", ylabel="q_hat (generated)")
+        axes[i, 0].legend(fontsize=6, ncol=2)
+        if scatter:
+            axes[i, 2].set(xscale="log", title=f"{dim}-D: error vs predicted share (p = {p0})",
+                           xlabel="Upsilon(p, p/2) of the objective (theory.lab)", ylabel="mean |q_hat - p|")
     fig.tight_layout()
     return save_figure(fig, path_stem)
 
