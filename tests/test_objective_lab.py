@@ -278,3 +278,17 @@ def test_f_js_trains_bit_identically_to_the_non_saturating_gan():
     (a, la), (b, lb) = fit("gan"), fit("fgan-js")
     assert np.array_equal(a, b)
     np.testing.assert_allclose(la - lb, 2 * np.log(2), rtol=1e-12)
+
+
+def test_generic_values_on_gaussians_match_closed_forms():
+    """The generic quadrature (no per-objective code) against textbook closed forms for two Gaussians."""
+    from scipy import stats
+    m0, s0, m1, s1 = 0.0, 1.0, 0.7, 1.3
+    P, Q = stats.norm(m0, s0), stats.norm(m1, s1)
+    kl = np.log(s1 / s0) + (s0**2 + (m0 - m1) ** 2) / (2 * s1**2) - 0.5
+    rkl = np.log(s0 / s1) + (s1**2 + (m0 - m1) ** 2) / (2 * s0**2) - 0.5
+    bc = np.sqrt(2 * s0 * s1 / (s0**2 + s1**2)) * np.exp(-((m0 - m1) ** 2) / (4 * (s0**2 + s1**2)))
+    assert theory.value_at_optimum("fgan-kl", P, Q) == pytest.approx(kl, rel=1e-9)
+    assert theory.value_at_optimum("fgan-rkl", P, Q) == pytest.approx(rkl, rel=1e-9)
+    assert theory.value_at_optimum("fgan-hellinger", P, Q) == pytest.approx(2 - 2 * bc, rel=1e-9)
+    assert theory.value_at_optimum("mim:omega=2", P, Q) == pytest.approx(2 * np.e * bc, rel=1e-9)

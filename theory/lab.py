@@ -174,6 +174,25 @@ def divergence_value(kind: str, P, Q) -> float:
     return float(ident.constant) + float(np.sum(Q * fn(P / Q)))
 
 
+def divergence_value_continuous(kind: str, P, Q, lo: float = -15.0, hi: float = 15.0) -> float:
+    """``constant + integral of q f(p/q)`` for frozen 1-D scipy distributions by ``scipy.integrate.quad`` on
+    [lo, hi] (a second, independent route to :func:`theory.value_at_optimum`'s quadrature)."""
+    from scipy.integrate import quad
+    fn = sp.lambdify(t, identify(kind).f, "math")
+
+    def integrand(x):
+        qx, px = Q.pdf(x), P.pdf(x)
+        if qx <= 0.0:
+            return 0.0
+        with np.errstate(all="ignore"):
+            try:
+                return qx * fn(px / qx) if px > 0 else qx * float(sp.limit(identify(kind).f, t, 0, "+"))
+            except (ValueError, OverflowError, ZeroDivisionError):
+                return 0.0
+    val, _ = quad(integrand, lo, hi, limit=400, epsabs=1e-13, epsrel=1e-12)
+    return float(identify(kind).constant) + val
+
+
 def equilibrium_numeric(kind: str) -> float:
     """The criterion at P = Pg from the numeric optimiser (cross-checks the symbolic equilibrium value)."""
     obj = get_objective(kind)

@@ -124,9 +124,22 @@ class Objective:
         return sp.lambdify((p, q), self.d_star, "numpy")
 
     @cached_property
-    def _value_numpy(self):
+    def _ratio_form(self):
+        """NumPy pieces of the criterion per unit of Pg mass at likelihood ratio t = p/q:
+        (D*(t, 1), a, b, limit at t -> 0+, limit of phi(t)/t at t -> inf)."""
         a, b = self.symbolic.terms
-        return sp.lambdify((u, p, q), p * a.subs(_D, u) + q * b.subs(_D, u), "numpy")
+        tt = sp.Symbol("t", positive=True)
+        ds = self.d_star.subs({p: tt, q: 1})
+        phi = tt * a.subs(_D, ds) + b.subs(_D, ds)
+
+        def lim(expr, point):
+            try:
+                val = complex(sp.limit(expr, tt, point, "+" if point == 0 else "-"))
+                return val.real if val.imag == 0 else np.nan
+            except (NotImplementedError, ValueError, TypeError):
+                return np.nan
+        return (sp.lambdify(tt, ds, "numpy"), sp.lambdify(_D, a, "numpy"), sp.lambdify(_D, b, "numpy"),
+                lim(phi, 0), lim(phi / tt, sp.oo))
 
     @property
     def output_range(self):
@@ -240,12 +253,16 @@ def _pointwise_value(obj: Objective, lp, lq, bounded=False):
         if hasattr(obj.module, "pointwise_value"):
             val = obj.module.pointwise_value(lp, lq, obj.options, bounded=bounded)
         else:
-            pp, qq = np.exp(lp), np.exp(lq)
-            ds = np.asarray(obj._d_star_numpy(pp, qq), float) + 0 * pp
+            # q * phi(p/q) with the ratio from log-densities: finite where both densities underflow
+            ds_fn, a_fn, b_fn, phi0, slope_inf = obj._ratio_form
+            ratio = np.exp(lp - lq)
+            ds = np.asarray(ds_fn(ratio), float) + 0 * ratio
             if bounded:
                 ds = np.clip(ds, *obj.output_range)
-            val = obj._value_numpy(ds, pp, qq)
-            val = np.where(has_p & ~has_q, np.inf, val)  # P puts mass where Pg has none
+            phi = ratio * (np.asarray(a_fn(ds), float) + 0 * ds) + np.asarray(b_fn(ds), float) + 0 * ds
+            phi = np.where(ratio == 0, phi0, phi)
+            val = np.where(has_q, np.exp(lq) * phi, np.exp(lp) * slope_inf)  # P's mass where Pg has none
+            val = np.where(has_q & (np.exp(lq) == 0) & ~np.isfinite(phi), 0.0, val)
         return np.where(has_p | has_q, val, 0.0)
 
 

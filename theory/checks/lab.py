@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from scipy import stats
 
 from .. import lab
 from ..objectives import OBJECTIVES, get_objective, optimal_discriminator, p, q, value_at_optimum
@@ -62,12 +63,16 @@ def check_generic(kind: str, claimed_d_star=None) -> CheckResult:
     ident = lab.identify(kind)
     vals = [(value_at_optimum(kind, P, Q), lab.divergence_value(kind, P, Q)) for P, Q in discrete_pairs()]
     value_err = max(abs(a - b) / max(abs(a), 1e-12) for a, b in vals)
+    # A continuous pair, two quadratures: value_at_optimum's substitution vs scipy.quad of constant + q f(p/q).
+    P, Q = stats.norm(0.0, 1.0), stats.norm(0.7, 1.3)
+    cont = (value_at_optimum(kind, P, Q), lab.divergence_value_continuous(kind, P, Q))
+    cont_err = abs(cont[0] - cont[1]) / max(abs(cont[0]), 1e-12)
     eq_sym, eq_num = float(obj.equilibrium_value), lab.equilibrium_numeric(kind)
     region, agreement, share = lab.sharp_region(kind)
     ranges = lab.multiplier_ranges(kind)
     ups = float(lab.upsilon(kind, *SAMPLE_PQ))
-    ok = (claim_ok and soc and numeric_err < 1e-6 and value_err < 1e-9 and abs(eq_sym - eq_num) < 1e-8
-          and ident.convex)
+    ok = (claim_ok and soc and numeric_err < 1e-6 and value_err < 1e-9 and cont_err < 1e-7
+          and abs(eq_sym - eq_num) < 1e-8 and ident.convex)
     return CheckResult(
         id=f"lab.{kind}", item=9,
         claim=(f"{obj.title}: D* = {ds}; value at D* = {ident.statement()}; equilibrium {obj.equilibrium_value}; "
@@ -75,7 +80,8 @@ def check_generic(kind: str, claimed_d_star=None) -> CheckResult:
                f"saturating GAN's for eps in {lab.format_ranges(ranges['saturating'])}, below the non-saturating "
                f"GAN's in {lab.format_ranges(ranges['non-saturating'])}"),
         checked="sympy first/second-order conditions vs a numeric optimiser at 20 points; value by substitution "
-                f"vs the identified f-divergence on {len(vals)} discrete pairs; equilibrium sympy vs numeric; "
+                f"vs the identified f-divergence on {len(vals)} discrete pairs and N(0,1) vs N(0.7,1.3) (two "
+                "quadratures); equilibrium sympy vs numeric; "
                 "Upsilon on a 99 x 99 (p, q) grid; multipliers on 4001 eps with root refinement",
         verdict=decide(ok),
         evidence={"d_star": str(ds), "d_star_method": method, "second_order_condition": soc,
@@ -83,6 +89,7 @@ def check_generic(kind: str, claimed_d_star=None) -> CheckResult:
                   "divergence": ident.statement(), "named_divergence": ident.name, "f_of_t": str(ident.f),
                   "is_f_divergence_in_discriminator_direction": ident.convex,
                   "value_vs_divergence_max_rel": value_err,
+                  "gaussian_pair_value": cont[0], "gaussian_pair_two_quadratures_rel": cont_err,
                   "equilibrium_value": str(obj.equilibrium_value), "equilibrium_sympy_vs_numeric": abs(eq_sym - eq_num),
                   "upsilon_beats_kl_region": region, "upsilon_region_agreement": agreement,
                   "upsilon_beats_kl_grid_share": share, f"upsilon_at_p{SAMPLE_PQ[0]}_q{SAMPLE_PQ[1]}": ups,
