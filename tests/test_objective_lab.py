@@ -229,6 +229,12 @@ def test_generic_theory_reproduces_the_papers_closed_forms():
     # alpha-GAN: D* = p^alpha / (p^alpha + q^alpha) (Kurri et al.)
     np.testing.assert_allclose(theory.optimal_discriminator("alpha", p_, q_), p_**2 / (p_**2 + q_**2), rtol=1e-12)
     assert lab.sharp_region("mim")[:2] == ("p + q < 1", 1.0)  # Corollary 2, found on the grid
+    # Two stationary points: the optimum is chosen by the second-order condition; the removable singularity
+    # of (p - sqrt(pq))/(p - q) at p = q is cancelled, so D* = 1/2 there (not NaN).
+    np.testing.assert_allclose(theory.optimal_discriminator("alpha:alpha=0.5", p_, q_),
+                               np.sqrt(p_) / (np.sqrt(p_) + np.sqrt(q_)), rtol=1e-12)
+    assert theory.optimal_discriminator("alpha:alpha=0.5", 0.3, 0.3) == pytest.approx(0.5)
+    assert theory.equilibrium_value("alpha:alpha=0.5") == pytest.approx(-2.0)
 
 
 @settings(max_examples=60, deadline=None)

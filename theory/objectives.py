@@ -105,7 +105,26 @@ class Objective:
         except (NotImplementedError, ValueError):
             return None
         sols = [s for s in sols if s.is_real is not False]
-        return sp.simplify(sols[0]) if len(sols) == 1 else None
+        if len(sols) > 1:
+            sols = [s for s in sols if self._is_optimum(s)]
+        return _simplest(sols[0]) if len(sols) == 1 else None
+
+    def _is_optimum(self, root) -> bool:
+        """A stationary point that is the discriminator's optimum at random (p, q): real, finite, inside the
+        integrand's domain, and a minimum (maximum) when the discriminator minimises (maximises)."""
+        second = sp.diff(self.pointwise(u), u, 2)
+        want = 1 if self.discriminator == "min" else -1
+        rng = np.random.default_rng(7)
+        for a, b in rng.uniform(0.05, 3.0, size=(8, 2)):
+            pt = {p: sp.Float(a), q: sp.Float(b)}
+            d = complex(sp.N(root.subs(pt)))
+            if abs(d.imag) > 1e-12 or not np.isfinite(d.real):
+                return False
+            val = complex(sp.N(self.pointwise(u).subs(pt).subs(u, d.real)))
+            curv = complex(sp.N(second.subs(pt).subs(u, d.real)))
+            if abs(val.imag) > 1e-12 or not np.isfinite(val.real) or want * curv.real <= 0:
+                return False
+        return True
 
     @cached_property
     def equilibrium_value(self) -> sp.Expr:
@@ -145,6 +164,16 @@ class Objective:
     def output_range(self):
         """The values D can take through its output map: (0, 1) for a sigmoid, the real line otherwise."""
         return (-np.inf, np.inf) if self.symbolic.output == IDENTITY else (0.0, 1.0)
+
+
+def _simplest(expr):
+    """``expr`` simplified, also over p = a^2, q = b^2 (cancels removable singularities such as
+    (p - sqrt(pq))/(p - q) = sqrt(p)/(sqrt(p) + sqrt(q)), which would give NaN at p = q)."""
+    a, b = sp.symbols("a b", positive=True)
+    plain = sp.simplify(expr)
+    squared = sp.factor(sp.cancel(sp.factor(expr.subs({p: a ** 2, q: b ** 2})))).subs({a: sp.sqrt(p), b: sp.sqrt(q)})
+    at_equal = plain.subs({p: 1, q: 1})
+    return squared if (at_equal.has(sp.nan) or at_equal.is_finite is False) else plain
 
 
 OBJECTIVES: dict[str, Objective] = {}
