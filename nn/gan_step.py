@@ -16,8 +16,6 @@ independent of how iterations are grouped into calls.
 """
 from __future__ import annotations
 
-from numba import literally
-
 from ._jit import kernel
 from .mlp_kernels import backward, forward, layer_view
 from .objectives import dispatch
@@ -35,9 +33,8 @@ def _gather(X, idx, out):
 def d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx, z, eps_gp, gp):
     """One discriminator update; returns (loss, 0.0 if D's parameters are finite else NaN).
 
-    Leaves G's cache holding G(z); ``key`` is the objective's compile-time key (see
-    :mod:`nn.objectives.dispatch`), so every objective gets its own machine code."""
-    literally(key)
+    Leaves G's cache holding G(z); ``key`` is the objective's tag (see :mod:`nn.objectives.dispatch`), so
+    every objective gets its own machine code."""
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork = gbuf
@@ -73,7 +70,6 @@ def g_step(G, D, gbuf, dbuf, key, opt, optG, z):
     """One generator update from the fake left in G's cache by the last D step.
 
     Returns (loss, 0.0 if G's parameters are finite else NaN)."""
-    literally(key)
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork = gbuf
@@ -102,7 +98,6 @@ def train_steps(G, D, gbuf, dbuf, key, opt, n_critic, clip, gp_lambda, optG, opt
     check is NaN from the iteration on which that network's parameters first
     became non-finite (the checks accumulate).
     """
-    literally(key)
     S = losses.shape[0]
     cd = 0.0
     cg = 0.0

@@ -241,6 +241,11 @@ class Objective:
     def module(self):
         return REGISTRY[self.family].module
 
+    @property
+    def tag(self) -> np.ndarray:
+        """What the compiled step receives to specialise itself for this objective (see ``dispatch.tag``)."""
+        return dispatch.tag(self.key)
+
     def objective_options(self) -> dict:
         """The module options this objective was configured with (fixed ones included)."""
         return {k: v for k, v in self.config.items() if k not in TRAINING_OPTIONS}
@@ -253,7 +258,7 @@ class Objective:
         """(batch-mean loss, d loss/d real_logits, d loss/d fake_logits) for the discriminator."""
         r, f = _logits(real_logits, "real_logits"), _logits(fake_logits, "fake_logits")
         gr, gf = np.empty_like(r), np.empty_like(f)
-        loss = dispatch.d_loss(self.key, r, f, gr, gf, self.options)
+        loss = dispatch.d_loss(self.tag, r, f, gr, gf, self.options)
         _representable(self.name, gr, gf)
         return float(loss), gr, gf
 
@@ -261,7 +266,7 @@ class Objective:
         """(batch-mean loss, d loss/d fake_logits) for the generator."""
         f = _logits(fake_logits, "fake_logits")
         gf = np.empty_like(f)
-        loss = dispatch.g_loss(self.key, f, gf, self.options)
+        loss = dispatch.g_loss(self.tag, f, gf, self.options)
         _representable(self.name, gf)
         return float(loss), gf
 

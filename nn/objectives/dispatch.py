@@ -2,11 +2,14 @@
 
 The whole GAN step is one compiled call (:mod:`nn.gan_step`), so the objective
 is chosen at compile time: its key (module name and a hash of its source, see
-:func:`module_key`) reaches the step as a string *literal*, and the overloads
-below splice that module's ``real_loss``/``fake_loss``/``gen_loss`` into the
-batch loops.  Each objective thus gets its own specialised, cached machine
-code (no run-time branch, and a new objective needs no edit here); editing an
-objective's module changes its key, so a stale cache entry is never used.
+:func:`module_key`) reaches the step as a *tag*, an empty array whose record
+dtype has one field named after the key (:func:`tag`).  Numba types that array
+by its dtype, so each objective gets its own specialised, cached machine code,
+found by the dispatcher's fast type lookup (under a microsecond; a string
+literal would be re-typed on every call, about 17 ms); the overloads below
+splice that module's ``real_loss``/``fake_loss``/``gen_loss`` into the batch
+loops.  A new objective needs no edit here, and editing an objective's module
+changes its key, so a stale cache entry is never used.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ import inspect
 import sys
 import uuid
 
-from numba import literally, types
+import numpy as np
+from numba import types
 from numba.core.errors import TypingError
 from numba.extending import overload
 
@@ -47,13 +51,25 @@ def add_module(module) -> str:
     return key
 
 
+_TAGS: dict = {}
+
+
+def tag(key: str) -> np.ndarray:
+    """The compile-time tag of objective ``key``: an empty array whose dtype's one field is named ``key``."""
+    if key not in _TAGS:
+        _TAGS[key] = np.zeros(0, dtype=np.dtype([(key, np.uint8)]))
+    return _TAGS[key]
+
+
 def _module(key):
-    if not isinstance(key, types.StringLiteral):
-        return None
+    if not (isinstance(key, types.Array) and isinstance(key.dtype, types.Record)):
+        raise TypingError(f"an objective is passed to the compiled step as its tag (nn.objectives.dispatch.tag), "
+                          f"got {key}")
+    name = next(iter(key.dtype.fields))
     try:
-        return MODULES[key.literal_value]
+        return MODULES[name]
     except KeyError:
-        raise TypingError(f"objective {key.literal_value!r} is not registered in this process") from None
+        raise TypingError(f"objective {name!r} is not registered in this process") from None
 
 
 def _batch_d_loss(key, real, fake, g_real, g_fake, opt):
@@ -67,8 +83,6 @@ def _batch_g_loss(key, fake, g_fake, opt):
 @overload(_batch_d_loss, jit_options=JIT_OPTIONS)
 def _ol_d_loss(key, real, fake, g_real, g_fake, opt):
     mod = _module(key)
-    if mod is None:
-        return None
     real_loss, fake_loss = mod.real_loss, mod.fake_loss
 
     def impl(key, real, fake, g_real, g_fake, opt):
@@ -89,8 +103,6 @@ def _ol_d_loss(key, real, fake, g_real, g_fake, opt):
 @overload(_batch_g_loss, jit_options=JIT_OPTIONS)
 def _ol_g_loss(key, fake, g_fake, opt):
     mod = _module(key)
-    if mod is None:
-        return None
     gen_loss = mod.gen_loss
 
     def impl(key, fake, g_fake, opt):
@@ -106,13 +118,11 @@ def _ol_g_loss(key, fake, g_fake, opt):
 
 @kernel
 def d_loss(key, real, fake, g_real, g_fake, opt):
-    """Discriminator batch-mean loss; fills d loss/d logit into ``g_real``, ``g_fake``."""
-    literally(key)
+    """Discriminator batch-mean loss; fills d loss/d logit into ``g_real``, ``g_fake``; ``key``: the tag."""
     return _batch_d_loss(key, real, fake, g_real, g_fake, opt)
 
 
 @kernel
 def g_loss(key, fake, g_fake, opt):
-    """Generator batch-mean loss; fills d loss/d logit into ``g_fake``."""
-    literally(key)
+    """Generator batch-mean loss; fills d loss/d logit into ``g_fake``; ``key``: the objective's tag."""
     return _batch_g_loss(key, fake, g_fake, opt)
