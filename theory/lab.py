@@ -178,19 +178,20 @@ def divergence_value_continuous(kind: str, P, Q, lo: float = -15.0, hi: float = 
     """``constant + integral of q f(p/q)`` for frozen 1-D scipy distributions by ``scipy.integrate.quad`` on
     [lo, hi] (a second, independent route to :func:`theory.value_at_optimum`'s quadrature)."""
     from scipy.integrate import quad
-    fn = sp.lambdify(t, identify(kind).f, "math")
+    ident = identify(kind)
+    fn = sp.lambdify(t, ident.f, "math")
+    f0 = float(sp.limit(ident.f, t, 0, "+"))  # f(0+), where P's density underflows
 
     def integrand(x):
         qx, px = Q.pdf(x), P.pdf(x)
         if qx <= 0.0:
             return 0.0
-        with np.errstate(all="ignore"):
-            try:
-                return qx * fn(px / qx) if px > 0 else qx * float(sp.limit(identify(kind).f, t, 0, "+"))
-            except (ValueError, OverflowError, ZeroDivisionError):
-                return 0.0
+        try:
+            return qx * fn(px / qx) if px > 0 else qx * f0
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return 0.0
     val, _ = quad(integrand, lo, hi, limit=400, epsabs=1e-13, epsrel=1e-12)
-    return float(identify(kind).constant) + val
+    return float(ident.constant) + val
 
 
 def equilibrium_numeric(kind: str) -> float:

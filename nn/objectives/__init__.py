@@ -22,6 +22,7 @@ An objective is named by a *spec*: a registry name, optionally with options,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -282,9 +283,16 @@ class Objective:
         r, f = r.astype(np.float64), f.astype(np.float64)
         if hasattr(self.module, "value_terms"):
             return self.module.value_terms(r, f, self.options)
-        s = self.symbolic()
-        a, b = (sp.lambdify(_v, t.subs(_D, s.output), "numpy") for t in s.terms)
+        a, b = _symbolic_terms(self.module, tuple(sorted(self.objective_options().items())))
         return float(np.mean(a(r) + 0 * r)), float(np.mean(b(f) + 0 * f))
+
+
+@lru_cache(maxsize=None)
+def _symbolic_terms(module, options):
+    """NumPy functions of the logit for the criterion's two terms (lambdified once per objective: Figure 1
+    calls ``value_terms`` every iteration)."""
+    s = module.symbolic(**dict(options))
+    return tuple(sp.lambdify(_v, t.subs(_D, s.output), "numpy") for t in s.terms)
 
 
 def get_objective(name: str, **options) -> Objective:
