@@ -169,7 +169,9 @@ def _identify(kind, f, const, fn):
 def divergence_value(kind: str, P, Q) -> float:
     """``constant + D_f(P || Pg)`` for discrete P, Q, from :func:`identify` (independent of D*'s substitution)."""
     ident = identify(kind)
-    fn = sp.lambdify(t, ident.f, "numpy")
+    # sympy's f for the JS-type divergences is log(2**(t+1) t**t (t+1)**(-t-1)): the product overflows for a
+    # large ratio t, its expanded logarithm does not.
+    fn = sp.lambdify(t, sp.expand_log(ident.f, force=True), "numpy")
     P, Q = np.asarray(P, float), np.asarray(Q, float)
     return float(ident.constant) + float(np.sum(Q * fn(P / Q)))
 
@@ -266,9 +268,29 @@ def sharp_region(kind: str, reference: str = "gan", n: int = 99, part: str = "ob
         diff = upsilon(kind, P, Q, part) - upsilon(reference, P, Q, part)
     wins = diff > 1e-12
     decided = np.abs(diff) > 1e-12
+    if not decided.any():
+        return "nowhere (the same share as the reference)", 1.0, 0.0
     best = max(CANDIDATE_REGIONS, key=lambda k: np.mean((CANDIDATE_REGIONS[k](P, Q) == wins)[decided]) if decided.any() else 0)
     agreement = float(np.mean((CANDIDATE_REGIONS[best](P, Q) == wins)[decided])) if decided.any() else 1.0
     return best, agreement, float(np.mean(wins))
+
+
+def region_boundary(kind: str, reference: str = "gan", ps=(0.1, 0.25, 0.4), part: str = "objective") -> dict:
+    """The exact boundary of {Υ_kind > Υ_reference}: for each p, the q in (0, 1) where the two shares cross
+    (sign changes on 2,000 q, refined by brentq)."""
+    from scipy.optimize import brentq
+
+    def diff(p0, q0):
+        with np.errstate(all="ignore"):
+            return upsilon(kind, p0, q0, part) - upsilon(reference, p0, q0, part)
+
+    qs = np.linspace(1e-4, 1 - 1e-4, 2000)
+    out = {}
+    for p0 in ps:
+        v = diff(np.full_like(qs, p0), qs)
+        idx = np.nonzero(np.sign(v[:-1]) * np.sign(v[1:]) < 0)[0]
+        out[p0] = [round(brentq(lambda t: float(diff(p0, t)), qs[i], qs[i + 1], xtol=1e-13), 6) for i in idx]
+    return out
 
 
 def ranking(kinds_=None, n: int = 99, part: str = "objective"):

@@ -308,9 +308,12 @@ def _monotone_coupling_cost(P, Q) -> float:
     def quantile(dist, s):
         return dist.ppf(std.cdf(s)) if s <= 0 else dist.isf(std.sf(s))
 
+    def quantiles(dist, s):  # the same, on an array at once
+        return np.where(s <= 0, dist.ppf(std.cdf(np.minimum(s, 0))), dist.isf(std.sf(np.maximum(s, 0))))
+
     gap = lambda s: quantile(P, s) - quantile(Q, s)  # noqa: E731
     grid = np.linspace(-8, 8, 1601)
-    vals = np.array([gap(s) for s in grid])
+    vals = quantiles(P, grid) - quantiles(Q, grid)
     kinks = [brentq(gap, grid[i], grid[i + 1], xtol=1e-14)
              for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]]
     def integrand(s):

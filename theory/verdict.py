@@ -22,7 +22,10 @@ class Erratum:
     equation: str
     printed: str
     should_read: str
-    kind: str = "typo"  # "typo" (a printed step is wrong) or "over-claim" (true only on a sub-range)
+    #: "typo" (a printed step is wrong), "notation", "logical gap" (a step that does not follow), "over-claim" (true
+    #: only on a sub-range), "understatement", "condition", or "beyond the paper" (a finding about a question the
+    #: paper does not ask, e.g. over objectives it does not study).
+    kind: str = "typo"
 
 
 @dataclass
@@ -37,6 +40,8 @@ class CheckResult:
     evidence: dict = field(default_factory=dict)
     condition: str | None = None
     errata: list[Erratum] = field(default_factory=list)
+    #: "paper" (a claim the paper makes) or "beyond the paper" (a question the toolkit asks of the paper's setting).
+    scope: str = "paper"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -13,7 +13,7 @@ from ...nn.objectives import LABELS
 from ...theory import lab
 from ...theory.checks import ERROR, run_all
 from ...theory.checks.lab import upsilon_ranking
-from ...theory.report import to_json
+from ...theory.report import BEYOND, to_json
 from ..plotting import link, save_figure
 from .base import Group
 
@@ -76,11 +76,16 @@ def report(doc, out, groups) -> dict:
                for c in checks])
     doc.heading(SECTIONS[1])
     errs = rec.get("errata", [])
-    if not errs:
+    paper = [e for e in errs if e["kind"] != BEYOND]
+    beyond = [e for e in errs if e["kind"] == BEYOND]
+    if not paper:
         doc.para("None found.")
     else:
         doc.bullets([f"[{e['kind']}] {e['equation']}: printed `{e['printed']}`; should read `{e['should_read']}`"
-                     + (f" ({e['note']})" if e.get("note") else "") for e in errs])
+                     + (f" ({e['note']})" if e.get("note") else "") for e in paper])
+    if beyond:
+        doc.para("Findings beyond the paper (questions the paper does not ask):")
+        doc.bullets([f"{e['equation']}: asked `{e['printed']}`; found `{e['should_read']}`" for e in beyond])
     lab_section(doc, out, checks)
     return {"checks": checks, "errata": errs}
 

@@ -5,11 +5,14 @@ Items (numbering of the verification table):
 1. :mod:`.objectives` — objectives registry, Eq. 1–4, each optimum as a divergence; :mod:`.f_gan` — MIM as an
    f-GAN, and what a scale varpi changes
 2. :mod:`.lemma1` — Lemma 1 / Eq. 5, its proof, bounded discriminators
-3. :mod:`.proposition1` — Eq. 7, Proposition 1, Eq. 8–10
+3. :mod:`.proposition1` — Eq. 7, Proposition 1, Eq. 8–10; :mod:`.remarks` — Remark 1 (the saddle point) and
+   Remark 2 (item 4: the gradient near P)
 4. :mod:`.proposition2` — Proposition 2 / Eq. 11
-5. :mod:`.anti_interference` — Proposition 3, Corollary 1, Appendix A
-6. :mod:`.rare_events` — Proposition 4, Corollary 2 (Eq. 16–20); :mod:`.rare_sets` — Eq. 14–15
-7. :mod:`.eq26` — Eq. 26
+5. :mod:`.anti_interference` — Proposition 3, Corollary 1, Appendix A; :mod:`.chain_rule` — the first equality of
+   Eq. 12–13 and 27–30 with a real discriminator
+6. :mod:`.rare_events` — Proposition 4, Corollary 2 (Eq. 16–20); :mod:`.rare_sets` — Eq. 14–15; the Section IV-C2
+   comparison of rare-event shares is in :mod:`.lab`
+7. :mod:`.eq26` — Eq. 26 and its follow-up
 8. :mod:`.anomaly_score` — Eq. 24–25 with a sigmoid D, Section III-B3's D(x) ~ 0 for unseen x
 9. :mod:`.lab` — beyond the paper: the generic theory of every registered objective, and which objective gives
    rare events the largest share
@@ -20,12 +23,13 @@ import time
 import traceback
 
 from ..verdict import CheckResult
-from . import (anomaly_score, anti_interference, eq26, f_gan, lab, lemma1, objectives, proposition1, proposition2,
-               rare_events, rare_sets)
+from . import (anomaly_score, anti_interference, chain_rule, eq26, f_gan, lab, lemma1, objectives, proposition1,
+               proposition2, rare_events, rare_sets, remarks)
 
 #: (item of the verification table, module), in the paper's order.
-MODULES = ((1, objectives), (1, f_gan), (2, lemma1), (3, proposition1), (4, proposition2), (5, anti_interference), (6, rare_sets),
-           (6, rare_events), (7, eq26), (8, anomaly_score), (9, lab))
+MODULES = ((1, objectives), (1, f_gan), (2, lemma1), (3, proposition1), (3, remarks), (4, proposition2),
+           (5, anti_interference), (5, chain_rule), (6, rare_sets), (6, rare_events), (7, eq26), (8, anomaly_score),
+           (9, lab))
 ERROR = "error"
 
 

@@ -109,21 +109,110 @@ def check_comparison(case, loss, printed=None) -> CheckResult:
     )
 
 
-def check_symmetry_remark() -> CheckResult:
-    """Appendix A: '1/eps and 1/(1-eps) are symmetric' so -ln D and ln(1-D) resist equally."""
-    a, b = 1 / eps, 1 / (1 - eps)
-    mirror = sp.simplify(a.subs(eps, 1 - eps) - b) == 0
-    ratio_at = {float(v): float((a / b).subs(eps, v)) for v in (0.1, 0.25, 0.5, 0.75)}
+#: Appendix A's two "symmetric" pairs: (multipliers a, b, the mirror map, the domain as printed).
+SYMMETRY_PAIRS = {
+    "first": (1 / eps, 1 / (1 - eps), 1 - eps, "eps in [0, 1]", (0.1, 0.25, 0.5, 0.75)),
+    "second": (1 / (HALF - eps), 1 / (HALF + eps), -eps, "|eps| < C < 1/2", (-0.4, -0.25, 0.0, 0.25, 0.4)),
+}
+
+
+def check_symmetry_remark(pair="first", multipliers=None) -> CheckResult:
+    """Appendix A: 'a and b are symmetric', so -ln D and ln(1-D) resist a disturbance equally.
+
+    ``pair`` is the first remark (1/eps and 1/(1-eps), eps in [0, 1]) or the second (1/(1/2-eps) and 1/(1/2+eps),
+    |eps| < C < 1/2).  Computed: whether b is a's mirror image under the pair's map on the whole domain, and
+    the ratio a/b at the same eps.  ``multipliers=(a, b)`` replaces the pair (a pair that is not a mirror image
+    must fail; two equal multipliers make the remark hold outright).
+    """
+    a, b, mirror_map, domain, points = SYMMETRY_PAIRS[pair]
+    if multipliers is not None:
+        a, b = multipliers
+    mirror = sp.simplify(a.subs(eps, mirror_map) - b) == 0
+    ratio_at = {float(v): float((a / b).subs(eps, v)) for v in points}
     equal_everywhere = all(abs(r - 1) < 1e-12 for r in ratio_at.values())
-    cond = ("symmetric only as mirror images under eps <-> 1-eps; at the same eps the multipliers differ "
-            "(equal only at eps = 1/2)")
+    equal_at = [str(r) for r in sp.solve(sp.Eq(a, b), eps)] if not equal_everywhere else ["everywhere"]
+    evidence = {"mirror_identity": mirror, "mirror_map": f"eps -> {mirror_map}", "ratio_at_eps": ratio_at,
+                "equal_only_at": equal_at}
+    if pair == "first":
+        cond = ("symmetric only as mirror images under eps <-> 1-eps; at the same eps the multipliers differ "
+                "(equal only at eps = 1/2)")
+    else:
+        # The mirror identity holds on all of |eps| < 1/2: the constant C restricts nothing; the ratio at the same
+        # eps, (1/2+eps)/(1/2-eps), is bounded by (1/2+C)/(1/2-C) on |eps| < C and unbounded as C -> 1/2.
+        C = sp.Symbol("C", positive=True)
+        ratio = (HALF + eps) / (HALF - eps)
+        ratio = ratio if sp.simplify(a / b - ratio) == 0 else sp.factor(sp.simplify(a / b))
+        bound = ratio.subs(eps, C)
+        evidence["ratio_bound_on_abs_eps_lt_C"] = str(bound)
+        evidence["ratio_bound_at_C"] = {c: float(bound.subs(C, c)) for c in (0.1, 0.25, 0.4, 0.49)}
+        cond = (f"symmetric only as mirror images under eps -> -eps, which holds on the whole of |eps| < 1/2 (the "
+                f"constant C adds nothing); at the same eps the magnitudes differ by the factor {ratio} "
+                f"(equal only at eps = {', '.join(equal_at)}), up to {bound} for |eps| < C, so the two GAN losses do "
+                "not resist a given disturbance equally")
+    condition = None if equal_everywhere else cond
     return CheckResult(
-        id="appA.symmetry", item=5,
-        claim="Appendix A: 1/eps and 1/(1-eps) are symmetric, so -ln D has the same anti-interference as ln(1-D)",
-        checked="sympy mirror identity; ratio 1/eps : 1/(1-eps) at several eps",
-        verdict=decide(mirror, condition=None if equal_everywhere else cond),
-        condition=None if equal_everywhere else cond,
-        evidence={"mirror_identity": mirror, "ratio_at_eps": ratio_at},
+        id="appA.symmetry" if pair == "first" else "appA.symmetry_second", item=5,
+        claim=(f"Appendix A: {a} and {b} are symmetric ({domain}), so -ln D has the same anti-interference as "
+               "ln(1-D)"),
+        checked="sympy mirror identity under the pair's map; ratio of the multipliers at the same eps; sympy "
+                "solution of a = b",
+        verdict=decide(mirror, condition=condition), condition=condition, evidence=evidence,
+    )
+
+
+def check_worst_premise(claimed_worst=0.5, eps_amplitude=0.1) -> CheckResult:
+    """Eq. 13's premise: D(g(z)) = 1/2 on every generated point ("the training equilibrium is achieved").
+
+    Lemma 1's D* (and its [0, 1] clip) is 1/2 exactly where P = Pg, so on every generated point only at the
+    equilibrium; there D is constant on the generator's support, grad_x D = 0, and with a constant eps Eq. 13's
+    gradient exp(1/2 + eps) E[grad_x D grad_theta g] is 0 for every eps, as Eq. 12's is under its premise.
+    With an x-dependent eps(x) the first (chain-rule) line holds but exp(1/2 + eps) cannot leave the
+    expectation: the printed last line, with eps replaced by its mean, is off by the relative error reported.
+    """
+    ratios = np.geomspace(1e-3, 1e3, 601)
+    d_star = optimal_discriminator("mim", ratios, np.ones_like(ratios))
+    at_claim = np.abs(d_star - claimed_worst) < 1e-12
+    where = ratios[at_claim]
+    only_at_equilibrium = bool(where.size == 1 and abs(where[0] - 1) < 1e-12)
+    z, w = np.polynomial.hermite_e.hermegauss(60)
+    w = w / np.sqrt(2 * np.pi)
+    theta0, h = 0.3, 1e-6
+
+    def objective(theta, amp, base=0.1):
+        x = theta + z  # location generator
+        return float(w @ np.exp(claimed_worst + base + amp * np.sin(x)))
+
+    constant = (objective(theta0 + h, 0.0) - objective(theta0 - h, 0.0)) / (2 * h)
+    true_grad = (objective(theta0 + h, eps_amplitude) - objective(theta0 - h, eps_amplitude)) / (2 * h)
+    x0 = theta0 + z
+    eps_x = 0.1 + eps_amplitude * np.sin(x0)
+    grad_d = eps_amplitude * np.cos(x0)  # grad_x D, D = 1/2 + eps(x)
+    line1 = float(w @ (np.exp(claimed_worst + eps_x) * grad_d))
+    pulled_out = float(np.exp(claimed_worst + w @ eps_x) * (w @ grad_d))
+    ok = only_at_equilibrium and abs(constant) < 1e-8 and abs(line1 - true_grad) < 1e-7 * max(abs(true_grad), 1)
+    cond = ("only at the equilibrium P = Pg (D* = 1/2 exactly where P/Pg = 1); there D is constant on the generated "
+            "points, so grad_x D = 0 and Eq. 13's gradient is 0 for every constant eps (the comparison with Eq. 29-30 "
+            "is between zero gradients); an x-dependent eps(x) keeps the chain-rule line but exp(1/2 + eps) cannot be "
+            f"pulled out of the expectation (relative error {abs(pulled_out - line1) / abs(line1):.3g} for "
+            f"eps(x) = 0.1 + {eps_amplitude:g} sin x)")
+    errata = []
+    if ok:
+        errata.append(Erratum("Proposition 3 (Eq. 13) premise", "D(g(z)) - 1/2 = eps with D~*(g(z)) = 1/2, then "
+                              "exp(1/2 + eps) E[grad_x D grad_theta g]",
+                              "D~* = 1/2 on the generated points only at P = Pg, where grad_x D~* = 0: with a constant "
+                              "eps the generator gradient is 0; with eps(x) the factor exp(1/2 + eps(x)) stays inside "
+                              "the expectation", kind="over-claim"))
+    return CheckResult(
+        id="prop3.worst_premise", item=5,
+        claim="Proposition 3: D~*(g(z)) = 1/2 is the worst discriminator (the equilibrium), and Eq. 13 follows with "
+              "grad_x D",
+        checked="Lemma 1's D* over 601 ratios P/Pg in [1e-3, 1e3]; a location generator with D = 1/2 + eps(x), "
+                "Gauss-Hermite expectations, central differences in theta",
+        verdict=decide(ok, condition=cond if ok else None), condition=cond if ok else None, errata=errata,
+        evidence={"claimed_worst_value": claimed_worst, "ratios_where_D_star_is_claimed": where.tolist()[:5],
+                  "only_at_P_eq_Pg": only_at_equilibrium, "gradient_with_constant_eps": constant,
+                  "gradient_with_eps_of_x": true_grad, "chain_rule_line_with_eps_of_x": line1,
+                  "printed_last_line_with_mean_eps": pulled_out},
     )
 
 
@@ -132,9 +221,11 @@ def run():
     for case in CASES:
         for loss in ("saturating", "non-saturating"):
             out.append(check_comparison(case, loss))
-    out.append(check_symmetry_remark())
+    out.append(check_symmetry_remark("first"))
+    out.append(check_symmetry_remark("second"))
     out.append(check_interval_ends())
     out.append(check_perfect_premise())
+    out.append(check_worst_premise())
     return out
 
 

@@ -8,7 +8,7 @@ from scipy.optimize import minimize_scalar
 from .. import divergences as dv
 from ..objectives import value_at_optimum
 from ..symbolic import same
-from ..verdict import CheckResult, decide
+from ..verdict import CheckResult, Erratum, decide
 from .samples import discrete_pairs, gaussian_pairs, max_rel_err
 
 P_, Q_ = sp.symbols("P P_g", positive=True)
@@ -141,5 +141,55 @@ def check_eq9(alpha=0.5) -> CheckResult:
     )
 
 
+#: Eq. 7's second line, "exp(1/2 + ln (P/Pg)^(-1/2))", under its two parses.
+EQ7_LINE2_READINGS = {
+    "ln of the power, ln[(P/Pg)^(-1/2)]": (
+        P_ * sp.exp(sp.Rational(1, 2) + sp.log((P_ / Q_) ** sp.Rational(-1, 2)))
+        + Q_ * sp.exp(sp.Rational(1, 2) + sp.log((P_ / Q_) ** sp.Rational(1, 2)))),
+    "power of the ln, [ln(P/Pg)]^(-1/2)": (
+        P_ * sp.exp(sp.Rational(1, 2) + sp.log(P_ / Q_) ** sp.Rational(-1, 2))
+        + Q_ * sp.exp(sp.Rational(1, 2) + sp.log(P_ / Q_) ** sp.Rational(1, 2))),
+}
+
+
+def check_eq7_line2(readings=None) -> CheckResult:
+    """Eq. 7's second line is printed "exp(1/2 + ln (P/Pg)^(-1/2))": which parse makes it well formed and equal to line 1?
+
+    Each reading's integrand is evaluated at P/Pg below, at and above 1 (it must be real and finite on the whole
+    of P, Pg > 0) and compared with line 1, p e^(1-D*) + q e^(D*), by sympy and at 30 digits.
+    """
+    readings = EQ7_LINE2_READINGS if readings is None else readings
+    line1 = EQ7_LINES[0]
+    rows = {}
+    for name, expr in readings.items():
+        values = {}
+        for P0, Q0 in ((sp.Rational(1, 5), sp.Rational(3, 5)), (sp.Rational(2, 5), sp.Rational(2, 5)),
+                       (sp.Rational(3, 5), sp.Rational(1, 5))):
+            v = sp.N(expr.subs({P_: P0, Q_: Q0}), 30)
+            ref = sp.N(line1.subs({P_: P0, Q_: Q0}), 30)
+            finite_real = bool(v.is_real and v.is_finite)
+            values[f"P/Pg={float(P0 / Q0):.3g}"] = {
+                "value": str(v) if not finite_real else float(v), "well_formed": finite_real,
+                "equals_line1": finite_real and abs(float(v) - float(ref)) < 1e-25 * max(1.0, abs(float(ref)))}
+        rows[name] = {"points": values, "well_formed_everywhere": all(x["well_formed"] for x in values.values()),
+                      "equals_line1_everywhere": all(x["equals_line1"] for x in values.values()),
+                      "sympy_equal": same(expr, line1)[0] if all(x["well_formed"] for x in values.values()) else False}
+    good = [n for n, r in rows.items() if r["well_formed_everywhere"] and r["equals_line1_everywhere"] and r["sympy_equal"]]
+    ambiguous = len(good) < len(rows)
+    errata = []
+    if good and ambiguous:
+        errata.append(Erratum("Eq. 7, second line", "exp(1/2 + ln (P/Pg)^(-1/2)), exp(1/2 + ln (P/Pg)^(1/2))",
+                              "exp(1/2 - (1/2) ln(P/Pg)) and exp(1/2 + (1/2) ln(P/Pg)): the line is well formed only "
+                              f"read as {good[0]}; read as a power of the logarithm it is complex where P < Pg and "
+                              "undefined at P = Pg", kind="notation"))
+    return CheckResult(
+        id="eq7.line2_reading", item=3,
+        claim="Eq. 7, second line: E_P[exp(1/2 + ln (P/Pg)^(-1/2))] + E_Pg[exp(1/2 + ln (P/Pg)^(1/2))] equals the first",
+        checked="both parses of 'ln (P/Pg)^(-1/2)' at P/Pg = 1/3, 1, 3 (30 digits) and by sympy against line 1",
+        verdict=decide(bool(good), printed_steps_ok=not ambiguous), errata=errata,
+        evidence={"readings": rows, "well_formed_readings": good},
+    )
+
+
 def run():
-    return [check_eq7(), check_prop1(), check_eq8(), check_eq9()]
+    return [check_eq7(), check_eq7_line2(), check_prop1(), check_eq8(), check_eq9()]

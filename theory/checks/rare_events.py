@@ -7,6 +7,7 @@ sharp region where the exact Upsilon_MIM >= Upsilon_KL.
 """
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import sympy as sp
 from scipy.optimize import brentq
@@ -210,7 +211,138 @@ def check_cor2_inequality(ups_mim=upsilon_mim, ups_kl=upsilon_kl) -> CheckResult
 
 def run():
     return [check_eq17(), check_eq18(), check_eq19_20(), check_eq20_divisor(), check_error_map(),
-            check_cor2_inequality(), check_cor2_strongest()]
+            check_eq16_sign(), check_cor2_inequality(), check_cor2_strongest(), check_cor2_advantage_order()]
+
+
+def check_eq16_sign(approx=upsilon_mim_approx, scale=1) -> CheckResult:
+    """Eq. 16 as a share: is it inside (0, 1) wherever its premises hold (0 < p, q < 1/2)?
+
+    With x = (q - p)/p = eps p^(gamma-1), Eq. 16 is p (1 + x/2 - x^2/8) / (1 - p x^2 / (8 (1 - p))) (``scale`` = 1;
+    1/ln 2 for Eq. 20): its numerator vanishes at x_n = 2 + 2 sqrt(3) and its denominator at
+    x_d = sqrt(8 (1 - p)/p) (sympy), so it is negative between the two and has a pole at x_d.  The closed-form
+    set is compared with a (p, x) grid evaluated through ``approx(p, eps, gamma)`` (gamma = 1, eps = x); the exact
+    share (a function always in (0, 1)) makes the check hold outright.
+    """
+    xs, pp, sc = sp.symbols("x p_ s", positive=True)
+    num = 1 + xs / 2 - sc * xs**2 / 8
+    den = 1 - sc * pp * xs**2 / (8 * (1 - pp))
+    ok_form, _ = same(upsilon_mim_approx_expr(scale).subs(e, xs * p ** (1 - g)).subs(p, pp),
+                      pp * num.subs(sc, scale) / den.subs(sc, scale), samples={xs: (0.1, 3), pp: (0.02, 0.3), g: (0.8, 2), sc: (1, 1.5)}) \
+        if scale == 1 else (True, 0.0)
+    x_n = [r for r in sp.solve(num.subs(sc, scale), xs) if r.is_positive][0]
+    x_d = [r for r in sp.solve(den.subs(sc, scale), xs) if float(r.subs(pp, sp.Rational(1, 10))) > 0][0]
+    x_n_f = float(x_n)
+    x_d_text = str(x_d).replace("p_", "p")
+    pg = np.geomspace(1e-3, 0.499, 120)
+    rows, neg_points, total, mismatches, outside = [], 0, 0, 0, 0
+    for p0 in pg:
+        x_max = 1 / (2 * p0) - 1  # q < 1/2
+        xg = np.linspace(-0.999, x_max, 400)[1:-1]
+        vals = np.asarray(approx(np.full_like(xg, p0), xg, np.ones_like(xg)), float)
+        xd = float(x_d.subs(pp, p0))
+        predicted = (xg > min(x_n_f, xd)) & (xg < max(x_n_f, xd))
+        far = (np.abs(xg - x_n_f) > 1e-6) & (np.abs(xg - xd) > 1e-6)
+        bad = ~((vals > 0) & (vals < 1))
+        negative = vals < 0
+        outside += int(bad.sum())
+        mismatches += int(np.sum((negative != predicted)[far]))
+        neg_points += int(negative.sum())
+        total += xg.size
+        if negative.any():
+            q_lo, q_hi = p0 * (1 + xg[negative].min()), p0 * (1 + xg[negative].max())
+            rows.append({"p": float(p0), "q_range_where_negative": [float(q_lo), float(q_hi)],
+                         "outside_0_1_share_of_q_range": float(bad.mean())})
+    p_max = max((r["p"] for r in rows), default=0.0)
+    cond = None
+    errata = []
+    if neg_points:
+        cond = (f"Eq. 16 stays a share in (0, 1) only away from x = (q - p)/p in ({x_n}, {x_d_text}): there (non-empty for p < "
+                f"{p_max:.3g} on the grid, within q < 1/2) it is negative, with a pole at x = {x_d_text} beyond which it exceeds 1 ({outside / total:.1%} of the grid is outside (0, 1)); e.g. at p = "
+                f"{rows[0]['p']:.3g} for q in [{rows[0]['q_range_where_negative'][0]:.3g}, "
+                f"{rows[0]['q_range_where_negative'][1]:.3g}]")
+        errata.append(Erratum("Eq. 16", "Upsilon_MIM ~ ((p+q)/2 - eps^2 p^(2 gamma-1)/8) / (1 - eps^2 p^(2 gamma-1)/(8(1-p)))",
+                              f"valid as a share only for small |q - p|/p: negative for {x_n} < (q-p)/p < {x_d_text} (pole at "
+                              f"{x_d_text}), which meets the stated region q < 1/2 for every p < {p_max:.3g}",
+                              kind="over-claim"))
+    return CheckResult(
+        id="prop4.eq16_sign", item=6,
+        claim="Eq. 16: the approximate Upsilon_MIM is a share (in (0, 1)) on the stated region 0 < p << 1/2, q < 1/2",
+        checked="sympy roots of Eq. 16's numerator and denominator in x = (q-p)/p; the printed formula on 120 p x 398 x "
+                "grid points with q < 1/2, compared with the closed-form set",
+        verdict=decide(neg_points == 0 or (mismatches == 0 and ok_form), condition=cond), condition=cond, errata=errata,
+        evidence={"grid_share_outside_0_1": outside / total, "numerator_root_x": str(x_n), "denominator_root_x": str(x_d), "grid_points": total,
+                  "grid_points_negative": neg_points, "closed_form_vs_grid_mismatches": mismatches,
+                  "largest_p_with_a_negative_value": p_max, "examples": rows[:3], "form_in_x_checked": ok_form},
+    )
+
+
+def advantage_anti_diagonal_coefficient(p0):
+    """d/dt (Upsilon_MIM - Upsilon_KL) at t = 0 along q = 1 - p - t (sympy series, simplified by hand and checked)."""
+    h = -(p0 * np.log(p0) + (1 - p0) * np.log1p(-p0))
+    return (1 - 2 * p0) * (p0 * np.log(p0) - (1 - p0) * np.log1p(-p0)) / (-8 * p0 * (1 - p0) * h)
+
+
+def check_cor2_advantage_order(claimed=(2, 1), ps=(0.05, 0.2)) -> CheckResult:
+    """How large is Corollary 2's advantage Upsilon_MIM - Upsilon_KL near its two zero sets?
+
+    Near the diagonal q = p + s it is O(s^2) (as Eq. 16 vs Eq. 20, which differ at eps^2); near the anti-diagonal
+    q = 1 - p - t it is c(p) t + O(t^2), first order in the distance, with
+    c(p) = (1 - 2p)(p ln p - (1-p) ln(1-p)) / (8 p (1-p) H(p)), H the binary entropy in nats (a sympy series,
+    simplified).  Taylor coefficients at 40 digits (mpmath) give the leading orders and check c(p); slopes of
+    log|advantage| against log distance in float64 confirm them; ``claimed`` = (order at the diagonal, order at
+    the anti-diagonal) is compared with both.
+    """
+    mpmath.mp.dps = 40
+
+    def adv_mp(pp, qq):
+        a = mpmath.sqrt(pp * qq)
+        m1, m0 = pp + qq, 2 - pp - qq
+        rare = pp * mpmath.log(pp / m1) + qq * mpmath.log(qq / m1)
+        normal = (1 - pp) * mpmath.log((1 - pp) / m0) + (1 - qq) * mpmath.log((1 - qq) / m0)
+        return a / (a + mpmath.sqrt((1 - pp) * (1 - qq))) - rare / (rare + normal)
+
+    def leading_order(f):
+        coeffs = mpmath.taylor(f, 0, 3)
+        for k, c in enumerate(coeffs):
+            if abs(c) > mpmath.mpf(10) ** -20:
+                return k, float(c)
+        return None, 0.0
+
+    sym, num, coef_err = {}, {}, 0.0
+    try:
+        for p0 in ps:
+            pm = mpmath.mpf(p0)
+            k_d, c_d = leading_order(lambda s: adv_mp(pm, pm + s))
+            k_a, c_a = leading_order(lambda t: adv_mp(pm, 1 - pm - t))
+            coef_err = max(coef_err, abs(c_a - advantage_anti_diagonal_coefficient(p0)) / abs(c_a))
+            dist = np.array([1e-4, 2e-4, 4e-4])
+            dd = [np.log(abs(float(upsilon_mim(p0, p0 + d) - upsilon_kl(p0, p0 + d)))) for d in dist]
+            da = [np.log(abs(float(upsilon_mim(p0, 1 - p0 - d) - upsilon_kl(p0, 1 - p0 - d)))) for d in dist]
+            sym[str(p0)] = {"diagonal_order": k_d, "diagonal_coefficient": c_d, "anti_diagonal_order": k_a,
+                            "anti_diagonal_coefficient": c_a}
+            num[str(p0)] = {"diagonal_slope": float(np.polyfit(np.log(dist), dd, 1)[0]),
+                            "anti_diagonal_slope": float(np.polyfit(np.log(dist), da, 1)[0])}
+    finally:
+        mpmath.mp.dps = 15
+    orders_ok = all(v["diagonal_order"] == claimed[0] and v["anti_diagonal_order"] == claimed[1] for v in sym.values())
+    slopes_ok = all(abs(v["diagonal_slope"] - claimed[0]) < 0.05 and abs(v["anti_diagonal_slope"] - claimed[1]) < 0.05
+                    for v in num.values())
+    grid = np.linspace(0.005, 0.495, 99)
+    P, Q = np.meshgrid(grid, grid, indexing="ij")
+    adv = upsilon_mim(P, Q) - upsilon_kl(P, Q)
+    i = np.unravel_index(np.argmax(adv), adv.shape)
+    ok = orders_ok and slopes_ok and coef_err < 1e-9
+    return CheckResult(
+        id="cor2.advantage_order", item=6,
+        claim=f"Corollary 2's advantage Upsilon_MIM - Upsilon_KL is of order {claimed[0]} in |q - p| near p = q and of "
+              f"order {claimed[1]} in the distance t = 1 - p - q near p + q = 1",
+        checked="40-digit Taylor coefficients (mpmath) of the exact advantage at p = " + ", ".join(str(v) for v in ps)
+                + " along both lines; float64 log-log slopes at distances 1e-4 to 4e-4; c(p) closed form vs the "
+                "Taylor coefficient",
+        verdict=decide(ok),
+        evidence={"series": sym, "numeric_slopes": num, "closed_form_c_vs_series_max_rel": coef_err,
+                  "largest_advantage_on_p_q_lt_half": float(adv[i]), "at_p_q": [float(P[i]), float(Q[i])]},
+    )
 
 
 

@@ -109,9 +109,10 @@ def check_eq14_15(union_factor=None, exact=EXACT, simulated=SIMULATED) -> CheckR
     if exceeds:
         errata.append(Erratum("Eq. 15", "K max_k P{|m_k/M - p_k| >= xi} <= delta, from P{|m_k/M - p_k| < xi} > 1 - "
                               "delta", "the per-k bound must be P{|m_k/M - p_k| >= xi} <= delta/K; with the per-k "
-                              "bound delta, the union bound gives only P{rare} <= K delta (exact case: P{rare} = "
-                              f"{rows['exact']['P_rare_some_k']:.4f} > delta = "
-                              f"{rows['exact']['per_k_delta_as_printed']:.4f})", kind="typo"))
+                              "bound delta, the union bound gives only P{rare} <= K delta, and the printed P{rare} <= delta is false "
+                              f"(exact case: P{{rare}} = {rows['exact']['P_rare_some_k']:.4f} > delta = "
+                              f"{rows['exact']['per_k_delta_as_printed']:.4f}): a gap in the argument, not a misprint",
+                              kind="logical gap"))
     return CheckResult(
         id="eq14_15.rare_set_bound", item=6,
         claim="Eq. 14-15: rare/normal sets of multinomial counts; P{rare} <= K max_k P{|m_k/M - p_k| >= xi} <= delta "
@@ -124,5 +125,84 @@ def check_eq14_15(union_factor=None, exact=EXACT, simulated=SIMULATED) -> CheckR
     )
 
 
+#: A multinomial where the per-k events "far" are disjoint and equally likely, so the union bound is an equality:
+#: K = 3 uniform atoms, M = 3 draws, xi = 1/2 ("far" is m_k = 3, which at most one k can be).
+TIGHT = {"p": (1 / 3, 1 / 3, 1 / 3), "M": 3, "xi": 0.5}
+
+
+def check_eq15_strict(cases=(EXACT, TIGHT)) -> CheckResult:
+    """Eq. 15's second line: P{normal} = 1 - P{rare} > 1 - delta, from P{rare} <= delta.
+
+    With delta the tightest value the printed chain allows, delta = K max_k P_k, the strict '>' holds iff the
+    union bound is strict.  Computed by exact enumeration on each case: in the default ``TIGHT`` case the union
+    bound is an equality, P{normal} = 1 - delta exactly, and only '>=' follows.  Without such a case (``cases``
+    of strict union bounds only) the printed '>' is not contradicted.
+    """
+    rows, tight = [], []
+    for case in cases:
+        p, M, xi = case["p"], case["M"], case["xi"]
+        tails = tail_probabilities(p, M, xi)
+        sets = exact_set_probabilities(p, M, xi)
+        delta = float(len(p) * tails.max())
+        normal = sets["all_k_near"]
+        rows.append({"p": [round(v, 6) for v in p], "M": M, "xi": xi, "delta_K_max_tail": delta,
+                     "P_rare": sets["some_k_far"], "P_normal": normal, "one_minus_delta": 1 - delta,
+                     "strict_holds": bool(normal > 1 - delta + 1e-12)})
+        if abs(normal - (1 - delta)) <= 1e-12:
+            tight.append(case)
+    errata = []
+    if tight:
+        errata.append(Erratum("Eq. 15", "P{Theta} = 1 - P{Theta-bar} > 1 - delta",
+                              "P{Theta} >= 1 - delta: from P{Theta-bar} <= delta only '>=' follows (K = 3 uniform "
+                              "atoms, M = 3, xi = 1/2: the per-k events are disjoint, the union bound is an equality "
+                              "and P{Theta} = 1 - delta exactly)", kind="typo"))
+    return CheckResult(
+        id="eq15.strict", item=6,
+        claim="Eq. 15: P{Theta} = 1 - P{Theta-bar} > 1 - delta",
+        checked="exact enumeration: P{normal} against 1 - delta with delta = K max_k P{|m_k/M - p_k| >= xi} (the "
+                "tightest delta the printed chain allows), on the Eq. 14 case and on a case with disjoint per-k events",
+        verdict=decide(True, printed_steps_ok=not tight), errata=errata,
+        evidence={"cases": rows, "cases_where_only_ge_holds": len(tight)},
+    )
+
+
+#: Proposition 4's binary model read with Eq. 14's notation: K = 2, p_1 = p.
+BINARY = {"p1": 0.05, "M": 100, "xi": 0.02}
+
+
+def check_p_notation(rare_set_probability=None, case=BINARY) -> CheckResult:
+    """One symbol, two quantities: Section III-A sets P(Theta-bar) = p, Eq. 14 names the first atom's probability
+    p (the distribution {p, p_2, ..., p_K}), and Proposition 4 takes P = {p, 1 - p} "corresponding to Eq. (15)".
+
+    Computed on the binary model (K = 2, p_1 = p): P(Theta-bar), the probability of the rare *set* of count vectors
+    (exact binomial), against p_1.  ``rare_set_probability(p1, M, xi)`` replaces the computation (a function
+    returning p1 itself makes the two readings coincide and the check hold).
+    """
+    p1, M, xi = case["p1"], case["M"], case["xi"]
+    if rare_set_probability is None:
+        rare = float(exact_set_probabilities((p1, 1 - p1), M, xi)["some_k_far"]) if M <= 60 else \
+            float(tail_probabilities((p1,), M, xi)[0])  # K = 2: m_2 = M - m_1, so "some k far" is "k = 1 far"
+    else:
+        rare = float(rare_set_probability(p1, M, xi))
+    differ = abs(rare - p1) > 1e-9
+    errata = []
+    if differ:
+        errata.append(Erratum("Eq. 14 vs Proposition 4 (notation)", "P(Theta-bar) = p; distribution {p, p_2, ..., "
+                              "p_K}; P = {p, 1 - p} corresponding to Eq. (15)",
+                              f"two quantities share the symbol p: the rare set's probability P(Theta-bar) (<= delta by "
+                              f"Eq. 15) and the first atom's probability p_1; for the binary model p_1 = {p1:g}, M = "
+                              f"{M}, xi = {xi:g} they are {rare:.4f} and {p1:g}. Proposition 4's p is the atom's "
+                              "probability p_1 (its q = p + eps p^gamma perturbs an atom), so write p_1 in Eq. 14 and "
+                              "keep P(Theta-bar) <= delta apart", kind="notation"))
+    return CheckResult(
+        id="eq14.p_notation", item=6,
+        claim="Section III-A / Eq. 14 / Proposition 4: the p of P(Theta-bar) = p is the p of the distribution "
+              "{p, p_2, ..., p_K} and of P = {p, 1 - p}",
+        checked=f"binary model p_1 = {p1:g}, M = {M}, xi = {xi:g}: P(Theta-bar) from the exact binomial law of m_1",
+        verdict=decide(True, printed_steps_ok=not differ), errata=errata,
+        evidence={"p1": p1, "M": M, "xi": xi, "P_rare_set": rare, "readings_coincide": not differ},
+    )
+
+
 def run():
-    return [check_eq14_15()]
+    return [check_eq14_15(), check_eq15_strict(), check_p_notation()]
