@@ -14,6 +14,20 @@ import numpy as np
 FORMAT_VERSION = 1
 
 
+def _umask() -> int:
+    """The process umask (Linux: read from /proc, which does not change it; elsewhere set and restored)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
 def write_bytes_atomic(path, data: bytes) -> Path:
     """Write via a temporary file in the same folder and ``os.replace``: all or nothing.
 
@@ -28,8 +42,12 @@ def write_bytes_atomic(path, data: bytes) -> Path:
         raise FileExistsError(f"{path} exists and is not a regular file (a folder, FIFO or device); refusing to "
                               "replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp creates the file 0600; the result should have the mode any file the user creates gets (or keep the
+    # mode of the file it replaces).
+    mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.lexists(path) else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

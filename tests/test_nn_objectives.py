@@ -67,3 +67,24 @@ def test_unbounded_mim_overflow_is_an_error_not_inf():
         obj.generator_loss(x)
     loss, gr, gf = obj.discriminator_loss(x.astype(np.float64), x.astype(np.float64))
     assert np.isfinite(loss) and np.all(np.isfinite(gr)) and np.all(np.isfinite(gf))
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("mim:bounded=off", "true or false"),           # an unknown word used to train the bounded MIM
+    ("mim:omega=2,omega=3", "given twice"),         # the last one used to win silently
+    ("gan:n_critic=2.5", "whole number"),           # used to be truncated to 2
+    ("wgan:clip=nan", "finite"),
+    ("mim:gp_lambda=inf", "finite"),
+    ("lsgan:a=nan", "finite"),
+    ("gan:generator_loss=1", "a word"),
+])
+def test_bad_option_values_are_refused_by_name(spec, words):
+    with pytest.raises(ValueError, match=words) as info:
+        get_objective(spec)
+    assert spec.split(":")[1].split("=")[0] in str(info.value)
+
+
+def test_boolean_options_have_one_canonical_spelling():
+    assert get_objective("mim:bounded=0").name == get_objective("mim:bounded=no").name == "mim:bounded=false"
+    assert get_objective("mim:bounded=1").name == get_objective("mim", bounded=True).name == "mim:bounded=true"
+    assert np.array_equal(get_objective("mim:bounded=0").options, get_objective("mim", bounded=False).options)

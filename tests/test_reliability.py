@@ -252,3 +252,37 @@ def test_a_stored_record_keeps_its_id_when_read_back(tmp_path):
     store.write(rid, {"config": cfg, "value": 1})
     assert ResultStore(tmp_path).has(rid) and not list(tmp_path.rglob("*.corrupt"))
     assert run_id({"seed": 3, "p": 0.05, "dims": [1, 2]}) == rid
+
+
+def test_atomic_writes_respect_the_umask_and_keep_an_existing_mode(tmp_path):
+    import os
+    import stat
+
+    from mimgan.nn.serialization import write_text_atomic
+
+    old = os.umask(0o027)
+    try:
+        new = write_text_atomic(tmp_path / "record.json", "{}")
+        assert stat.S_IMODE(os.stat(new).st_mode) == 0o640  # 0666 & ~027, not mkstemp's 0600
+        os.chmod(new, 0o604)
+        write_text_atomic(new, "{}")
+        assert stat.S_IMODE(os.stat(new).st_mode) == 0o604
+    finally:
+        os.umask(old)
+
+
+def test_a_record_without_its_results_is_foreign_not_a_crash(tmp_path):
+    """A valid id and config but no ``metrics``: moved aside and recomputed, as ``{}`` is (not ``KeyError``)."""
+    out = tmp_path / "r"
+    args = ["detect", "--dataset", "cardio", "--gan", "mim,gan", "--runs", "1", "--iterations", "10",
+            "--latent-steps", "2", "--hidden", "8", "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    path = sorted((out / "detect" / "runs").rglob("*.json"))[0]
+    rec = json.loads(path.read_text())
+    del rec["metrics"]
+    path.write_text(json.dumps(rec))
+    assert main(["report", str(out)]) == 0
+    assert path.name + ".corrupt" in (out / "report.md").read_text()
+    assert main(["verify", "--experiments", str(out)]) in (0, 1)  # judges what is there; no traceback
+    assert main(args) == 0
+    assert "metrics" in json.loads(path.read_text())

@@ -27,10 +27,13 @@ class ResultStore:
     ``cardio/mim-seed3``: the record is then stored as
     ``runs/cardio/mim-seed3-<id>.json``; without it, as ``runs/<id>.json``.
     Only the id identifies a run, so renaming the stem never loses one.
+    ``required`` names the keys a record of this stage must have besides ``config``: a record without them
+    is foreign (moved aside and recomputed), not a crash of whatever reads it later.
     """
 
-    def __init__(self, root, name=None):
+    def __init__(self, root, name=None, required=()):
         self.root = Path(root)
+        self.required = tuple(required)
         self.runs = self.root / "runs"
         self._name = name
         self._index = None
@@ -66,7 +69,8 @@ class ResultStore:
     def _valid(self, rid, path) -> bool:
         try:
             rec = json.loads(path.read_text())
-            ok = isinstance(rec, dict) and isinstance(rec.get("config"), dict) and run_id(rec["config"]) == rid
+            ok = (isinstance(rec, dict) and isinstance(rec.get("config"), dict) and run_id(rec["config"]) == rid
+                  and all(k in rec for k in self.required))
         except (OSError, UnicodeDecodeError, ValueError):
             ok = False
         if not ok:

@@ -25,7 +25,7 @@ def get_stage(name: str):
 
 def store(out, stage) -> ResultStore:
     """The results store of ``stage`` under the output folder ``out`` (``OUT/<stage>/runs/...``)."""
-    return ResultStore(Path(out) / stage.NAME, name=stage.run_name)
+    return ResultStore(Path(out) / stage.NAME, name=stage.run_name, required=stage.REQUIRED)
 
 
 __all__ = ["Group", "NAMES", "STAGES", "get_stage", "store", "benchmark", "detect", "fig1", "rare_events", "theory"]

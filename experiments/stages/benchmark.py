@@ -32,6 +32,8 @@ from .benchmark_summary import detector_key, report_section, write_summary
 from .detect import _load, _split, dataset_key, dataset_shape
 
 NAME = "benchmark"
+#: Keys a stored record must have (besides "config"); one without them is recomputed.
+REQUIRED = ("metrics",)
 SECTIONS = ("Classical detectors on the same splits",)
 IN_PROCESS = False
 #: ``mimgan benchmark``'s default: the paper's four GANs and every classical detector.

@@ -29,6 +29,8 @@ from .base import Group, pop_seeds
 from .detect_summary import write_summary
 
 NAME = "detect"
+#: Keys a stored record must have (besides "config"); one without them is recomputed.
+REQUIRED = ("metrics",)
 SECTIONS = ("Figures 2-5: GAN anomaly detection",)
 IN_PROCESS = False
 GANS = PAPER_FAMILIES

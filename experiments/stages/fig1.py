@@ -43,6 +43,8 @@ from ..tabulate import fmt, to_csv
 from .base import Group, pop_seeds, section_records, unknown_options
 
 NAME = "fig1"
+#: Keys a stored record must have (besides "config"); one without them is recomputed.
+REQUIRED = ("curve", "final")
 SECTIONS = ("Figure 1: generator objective with a fixed discriminator",)
 IN_PROCESS = False
 GANS = PAPER_FAMILIES

@@ -29,6 +29,8 @@ from ..tabulate import fmt, to_csv
 from .base import Group, pop_seeds, section_records, unknown_options
 
 NAME = "rare-events"
+#: Keys a stored record must have (besides "config"); one without them is recomputed.
+REQUIRED = ("final_rare_mass", "rare_mass")
 SECTIONS = ("Rare events (Section III-A)",)
 IN_PROCESS = False
 GANS = PAPER_FAMILIES

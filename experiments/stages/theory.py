@@ -18,6 +18,8 @@ from ..plotting import link, save_figure
 from .base import Group
 
 NAME = "theory"
+#: Keys a stored record must have (besides "config"); one without them is recomputed.
+REQUIRED = ("checks", "errata")
 SECTIONS = ("Theory verification (Sections II-III)", "Errata and over-claims", "Objective lab (beyond the paper)")
 IN_PROCESS = True
 

@@ -164,6 +164,8 @@ def split_spec(spec: str) -> tuple[str, dict]:
         key, eq, val = item.partition("=")
         if not eq or not key.strip():
             raise ValueError(f"bad option {item!r} in objective spec {spec!r}: expected KEY=VALUE")
+        if key.strip() in opts:  # keeping the last one silently would train another objective than typed
+            raise ValueError(f"option {key.strip()!r} is given twice in objective spec {spec!r}")
         opts[key.strip()] = _parse_value(val)
     return name.strip(), opts
 
@@ -295,6 +297,32 @@ def _symbolic_terms(module, options):
     return tuple(sp.lambdify(_v, t.subs(_D, s.output), "numpy") for t in s.terms)
 
 
+#: Options every family takes, with the type their values must have (the family's own defaults differ).
+TRAINING_DEFAULTS = {"n_critic": 1, "clip": 0.0, "gp_lambda": 0.0}
+
+
+def _check_option(base: str, key: str, value, default) -> None:
+    """Refuse a value whose type cannot be the option's: a word for a boolean, a fraction for an integer, NaN/inf.
+
+    ``default`` is the option's default (its type is the option's type); ``None`` means an option the family does
+    not take, which the module's ``options`` reports by name.
+    """
+    where = f"option {key!r} of objective {base!r}"
+    is_bool = isinstance(value, (bool, np.bool_))
+    if isinstance(default, bool):
+        if not (is_bool or (isinstance(value, (int, np.integer)) and value in (0, 1))):
+            raise ValueError(f"{where} is true or false (true/false/yes/no/1/0), got {value!r}")
+    elif isinstance(default, (int, float)):
+        if is_bool or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"{where} is a number, got {value!r}")
+        if not np.isfinite(value):
+            raise ValueError(f"{where} must be finite, got {value!r}")
+        if isinstance(default, int) and float(value) != int(value):
+            raise ValueError(f"{where} is a whole number, got {value!r}")
+    elif isinstance(default, str) and not isinstance(value, str):
+        raise ValueError(f"{where} is a word such as {default!r}, got {value!r}")
+
+
 def get_objective(name: str, **options) -> Objective:
     """Configure an objective from a spec (``"mim"``, ``"mim:omega=2"``) and keyword options.
 
@@ -308,6 +336,11 @@ def get_objective(name: str, **options) -> Objective:
         raise ValueError(f"unknown GAN objective {base!r}; expected one of {', '.join(REGISTRY)}")
     fam = REGISTRY[base]
     options = {**spec_opts, **options}
+    typed = {**fam.module.DEFAULTS, **TRAINING_DEFAULTS}
+    for key, value in options.items():
+        _check_option(base, key, value, typed.get(key))
+        if isinstance(typed.get(key), bool):
+            options[key] = bool(value)  # "bounded=0" and "bounded=false" are one objective, one spec
     spec = make_spec(base, options)
     n_critic = int(options.pop("n_critic", fam.n_critic))
     clip = float(options.pop("clip", fam.clip))
