@@ -151,6 +151,11 @@ def test_unreadable_mat_files_name_the_file(tmp_path, content):
     ["detect", "--dataset", "cifar"],
     ["detect", "--dataset", "cardio", "--scaling", "robust"],
     ["train", "--gan", "vae"],
+    ["train", "--gan", "lsgan:a=nan"],
+    ["train", "--gan", "mim:bounded=off"],
+    ["detect", "--dataset", "cardio", "--gan", "mim:omega=2,omega=3"],
+    ["detect", "--dataset", "cardio", "--gan", "gan:n_critic=2.5"],
+    ["benchmark", "--dataset", "cardio,cardio", "--detectors", "mim", "--runs", "1", "--out", "b"],
     ["train", "--gan", "mim", "--data", "nothing.npy"],
     ["reproduce", "--seeds", "-1", "--dry-run"],
     ["reproduce", "fig1", "--option", "nonsense=1", "--dry-run"],
@@ -286,3 +291,14 @@ def test_a_record_without_its_results_is_foreign_not_a_crash(tmp_path):
     assert main(["verify", "--experiments", str(out)]) in (0, 1)  # judges what is there; no traceback
     assert main(args) == 0
     assert "metrics" in json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("value", [1e39, -1e39, 1e300])
+def test_a_huge_finite_test_value_is_an_error_naming_its_row_never_nan_or_normal(value):
+    rng = np.random.default_rng(0)
+    det = GANAnomalyDetector(n_iter=5, latent_steps=2, hidden=8).fit(rng.standard_normal((50, 3)))
+    X = rng.standard_normal((4, 3))
+    X[2, 1] = value
+    for method in (det.decision_function, det.predict):
+        with pytest.raises(ValueError, match="row 2, column 1"):
+            method(X)

@@ -254,7 +254,7 @@ class GANAnomalyDetector:
         t0 = time.perf_counter()
         scaler, g_output = make_scaler(self.scaling)
         self.scaler_ = scaler.fit(X)
-        Xs = self.scaler_.transform(X).astype(np.float32)
+        Xs = self._scaled(X)
         h, k = int(self.hidden), int(self.depth)
         seed = self.random_state_
         G = MLP([self.latent_dim] + [h] * k + [X.shape[1]], hidden="leaky_relu", output=g_output, seed=seed)
@@ -370,10 +370,21 @@ class GANAnomalyDetector:
         X = self._check_columns(X)
         ce = self._reading(ce_input)
         if self.n_members > 1:
-            member = np.array([m._score_scaled(m.scaler_.transform(X).astype(np.float32), ce) for m in self.members_])
+            member = np.array([m._score_scaled(m._scaled(X), ce) for m in self.members_])
             train = self._members_train(ce)
             return {"member_scores": member, "score": combine(member, member_stats(train))}
-        return self._terms(self.scaler_.transform(X).astype(np.float32), ce)
+        return self._terms(self._scaled(X), ce)
+
+    def _scaled(self, X):
+        """The rows after the fitted scaling, in the network's float32; a value that scaling takes beyond float32
+        is an error naming its row and column (it would score NaN and be labelled normal)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            Xs = self.scaler_.transform(X).astype(np.float32)
+        if not np.all(np.isfinite(Xs)):
+            r, c = np.argwhere(~np.isfinite(Xs))[0]
+            raise ValueError(f"X's value {X[r, c]!r} at row {r}, column {c} is beyond float32's range after scaling "
+                             "(it would score NaN); rescale the data or remove the row")
+        return Xs
 
     def _reading(self, ce_input):
         ce = self.ce_input if ce_input is None else ce_input

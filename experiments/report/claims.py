@@ -97,6 +97,13 @@ def _detect_values(records, metric):
     return out
 
 
+def _highest(values: dict, stat) -> str:
+    """The GAN with the highest ``stat`` over its seeds; a NaN statistic never wins (max() would keep it)."""
+    finite = {g: float(stat(list(v.values()))) for g, v in values.items()}
+    finite = {g: x for g, x in finite.items() if np.isfinite(x)}
+    return max(finite, key=finite.get) if finite else "none (no finite value)"
+
+
 def detect_claims(groups) -> list[dict]:
     rows = []
     mnist = [r for label, rs in groups.items() if label.startswith("mnist") for r in rs]
@@ -125,7 +132,7 @@ def detect_claims(groups) -> list[dict]:
                    f"detect {label}", "AUC and F1 (Eq. 21 threshold), paired by seed", "Wilcoxon signed-rank",
                    [compare(auc["mim"], auc[g]) for g in others] + [compare(f1["mim"], f1[g]) for g in others],
                    [f"AUC mim vs {g}" for g in others] + [f"F1 mim vs {g}" for g in others])
-        highest = {name: max(vals, key=lambda g: stat(list(vals[g].values())))
+        highest = {name: _highest(vals, stat)
                    for name, vals, stat in (("mean AUC", auc, np.mean), ("median AUC", auc, np.median),
                                             ("mean F1", f1, np.mean), ("median F1", f1, np.median))}
         row["detail"] += "; highest " + ", ".join(f"{m}: {g}" for m, g in highest.items())

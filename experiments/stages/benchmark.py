@@ -155,6 +155,9 @@ def user_groups(datasets, detectors=DEFAULT_DETECTORS, seeds=range(10), protocol
     datasets = [d.strip() if isinstance(d, str) else d for d in ([datasets] if isinstance(datasets, str) else datasets)]
     if not datasets:
         raise ValueError("no dataset given")
+    keys = [dataset_key(d) for d in datasets]
+    if len(set(keys)) != len(keys):  # the same dataset twice would run (and count in every table) twice
+        raise ValueError(f"datasets repeat: {', '.join(sorted({k for k in keys if keys.count(k) > 1}))}")
     for dataset in datasets:
         _check_name(dataset)
         for protocol in protocols:
