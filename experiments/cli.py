@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import time
 from pathlib import Path
@@ -459,16 +460,28 @@ def main(argv=None) -> int:
         # Workers, kernels and subprocesses may run in another folder: resolve against the user's one, once.
         args.data_dir = str(Path(args.data_dir).expanduser().absolute())
     try:
+        out = getattr(args, "out", None)
+        if out and os.path.islink(out) and not os.path.exists(out):
+            raise ValueError(f"--out {out} is a symbolic link that leads nowhere (a loop or a missing target)")
         return args.func(args)
     except KeyboardInterrupt:
         print(f"\nmimgan {args.command}: interrupted. Finished runs are kept in the results store; run the same "
               "command again to compute only what is missing.", file=sys.stderr)
         return 130
-    except (ValueError, OSError, RuntimeError) as exc:
-        # Input, data and file-system problems (a missing file, an --out that is a file or not writable)
-        # get one clear line, not a traceback.
-        print(f"mimgan {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    except (ValueError, OSError, RuntimeError, FloatingPointError) as exc:
+        # Input, data and file-system problems (a missing file, an --out that is a file or not writable) and a
+        # training that diverged (NonFiniteLossError) get one clear line, not a traceback.
+        return _error(args, str(exc))
+    except ImportError as exc:
+        return _error(args, f"{exc}: this command needs an optional package (`pip install \"mimgan[benchmark]\"` for "
+                            "pyod, `mimgan[dask]` for Dask)")
+    except MemoryError:
+        return _error(args, "not enough memory for this run; lower --hidden, --runs or the batch size")
+
+
+def _error(args, message: str) -> int:
+    print(f"mimgan {args.command}: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

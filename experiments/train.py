@@ -45,6 +45,9 @@ def load_training_data(spec: str, n: int = 100_000, p_rare: float = 0.05, seed: 
 
 def train(gan: str, data: str, out, iters=3000, batch=256, hidden=64, latent=8, lr=0.001, seed=0, p_rare=0.05,
           progress=True) -> dict:
+    for flag, value in (("--iters", iters), ("--batch", batch), ("--hidden", hidden), ("--latent", latent)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{flag} must be a positive integer, got {value!r}")
     X, back, desc = load_training_data(data, p_rare=p_rare, seed=seed)
     out = Path(out)
     d = X.shape[1]

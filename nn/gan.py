@@ -171,8 +171,8 @@ class GANTrainer:
         Returns :attr:`history`.
         """
         X = self.prepare(X)
-        if int(n_iter) < 0:
-            raise ValueError(f"n_iter must be >= 0, got {n_iter}")
+        if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 0:
+            raise ValueError(f"n_iter (the number of iterations) must be a non-negative integer, got {n_iter!r}")
         bar = None
         if progress:
             from tqdm.auto import tqdm

@@ -153,6 +153,8 @@ def test_unreadable_mat_files_name_the_file(tmp_path, content):
     ["train", "--gan", "vae"],
     ["train", "--gan", "lsgan:a=nan"],
     ["train", "--gan", "mim:bounded=off"],
+    ["train", "--gan", "mim:omega=1000", "--data", "gaussian", "--iters", "20", "--quiet", "--out", "t"],  # diverges
+    ["train", "--gan", "mim", "--data", "gaussian", "--hidden", "100000000", "--quiet", "--out", "t"],  # MemoryError
     ["detect", "--dataset", "cardio", "--gan", "mim:omega=2,omega=3"],
     ["detect", "--dataset", "cardio", "--gan", "gan:n_critic=2.5"],
     ["benchmark", "--dataset", "cardio,cardio", "--detectors", "mim", "--runs", "1", "--out", "b"],
@@ -302,3 +304,31 @@ def test_a_huge_finite_test_value_is_an_error_naming_its_row_never_nan_or_normal
     for method in (det.decision_function, det.predict):
         with pytest.raises(ValueError, match="row 2, column 1"):
             method(X)
+
+
+def test_unclear_messages_now_name_the_problem(tmp_path):
+    from scipy import stats
+
+    from mimgan import theory
+    from mimgan.nn import GANTrainer
+
+    with pytest.raises(ValueError, match="discrete scipy distribution"):
+        theory.bhattacharyya(stats.poisson(3), stats.poisson(4))
+    with pytest.raises(ValueError, match="multivariate scipy distribution"):
+        theory.bhattacharyya(stats.multivariate_normal([0, 0]), stats.multivariate_normal([1, 1]))
+    tr = GANTrainer(MLP([2, 4, 2], seed=0), MLP([2, 4, 1], seed=1))
+    with pytest.raises(ValueError, match="n_iter .* non-negative integer, got 2.7"):
+        tr.fit(np.zeros((20, 2)), 2.7)
+    with pytest.raises(ValueError, match="lam must be in"):
+        GANAnomalyDetector(lam="0.1").fit(np.random.default_rng(0).random((30, 2)))
+    garbage = tmp_path / "r"
+    garbage.mkdir()
+    (garbage / "reproduce.json").write_text("garbage")
+    with pytest.raises(ValueError, match="reproduce.json is not a readable mimgan plan"):
+        from mimgan.experiments.report.builder import build_report
+        build_report(garbage)
+    loop = tmp_path / "loop"
+    loop.symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(loop)
+    assert main(["detect", "--dataset", "cardio", "--runs", "1", "--out", str(loop), "--quiet"]) == 2
+    assert main(["train", "--gan", "mim", "--data", "gaussian", "--hidden", "0", "--out", str(tmp_path / "t")]) == 2

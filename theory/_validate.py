@@ -31,8 +31,22 @@ def probability_vector(P, name: str = "P") -> np.ndarray:
     return arr
 
 
+def _refuse_other_scipy(obj, name):
+    """A frozen scipy distribution that is not 1-D continuous (discrete, multivariate) would fail deep inside as a
+    ``float()`` TypeError: name what is accepted instead."""
+    kind = type(obj).__name__
+    if kind.endswith("_frozen") or hasattr(obj, "rvs"):
+        what = "a discrete" if hasattr(obj, "pmf") else "a multivariate" if "multivariate" in kind else "this kind of"
+        raise ValueError(f"{name} is {what} scipy distribution ({kind}); the theory API takes a frozen 1-D continuous "
+                         "scipy.stats distribution or a probability vector (for a discrete law, pass its pmf on the "
+                         "support as a vector)")
+
+
 def distribution_pair(P, Q):
     """Classify a pair as ``("discrete", p, q)`` or ``("continuous", P, Q)``."""
+    for obj, name in ((P, "P"), (Q, "Q")):
+        if not is_frozen_continuous(obj):
+            _refuse_other_scipy(obj, name)
     cont_p, cont_q = is_frozen_continuous(P), is_frozen_continuous(Q)
     if cont_p and cont_q:
         return "continuous", P, Q

@@ -199,7 +199,7 @@ class GANAnomalyDetector:
             raise ValueError(f"ce_input must be one of {CE_INPUTS}, got {self.ce_input!r}")
         for name in ("lam", "eta"):
             v = getattr(self, name)
-            if not 0 < v < 1:
+            if not (_is_real(v) and 0 < v < 1):
                 raise ValueError(f"{name} must be in (0, 1) (Eq. 23/25), got {v}")
         if not (_is_real(self.p) and 1 <= self.p <= MAX_P):
             raise ValueError(f"p (the norm of Eq. 23) must be a number in [1, {MAX_P}], got {self.p!r}")

@@ -70,12 +70,24 @@ def _compare(doc, detect, baselines):
                "best GAN - classical", "ADBench (contaminated)"], rows)
 
 
+def read_log(path) -> dict:
+    """``reproduce.json``, or an error naming the file when it is not a mimgan plan (garbage, truncated)."""
+    try:
+        log = json.loads(Path(path).read_text())
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{path} is not a readable mimgan plan ({exc}); delete it to report every stored "
+                         "record, or rerun `mimgan reproduce` to write it again") from None
+    if not isinstance(log, dict) or not isinstance(log.get("stages", {}), dict):
+        raise ValueError(f"{path} is not a mimgan plan (no 'stages' mapping); delete it or rerun `mimgan reproduce`")
+    return log
+
+
 def load_records(out, log=None) -> dict:
     """``{stage: {group label: records}}`` of a results folder (the plan's runs when ``reproduce.json`` is there)."""
     out = Path(out)
     if log is None:
         log_path = out / "reproduce.json"
-        log = json.loads(log_path.read_text()) if log_path.exists() else {"stages": {}}
+        log = read_log(log_path) if log_path.exists() else {"stages": {}}
     stages = log.get("stages", {})
     return {name: stage_records(out, name, stages.get(name)) for name in STAGES}
 
@@ -125,7 +137,7 @@ def build_report(out) -> dict:
         raise FileNotFoundError(f"no results folder at {out}")
     log_path = out / "reproduce.json"
     has_log = log_path.exists()
-    log = json.loads(log_path.read_text()) if has_log else {"stages": {}}
+    log = read_log(log_path) if has_log else {"stages": {}}
     stages = log.get("stages", {})
     doc = Document("mimgan: reproduction of “MIM-Based GAN” (She & Fan)")
     doc.heading(SECTIONS[0])

@@ -315,8 +315,10 @@ def _check_option(base: str, key: str, value, default) -> None:
     elif isinstance(default, (int, float)):
         if is_bool or not isinstance(value, (int, float, np.integer, np.floating)):
             raise ValueError(f"{where} is a number, got {value!r}")
-        if not np.isfinite(value):
-            raise ValueError(f"{where} must be finite, got {value!r}")
+        # NaN is never an option value; inf can be (alpha-GAN's alpha = inf is the TV game): a family's module
+        # judges its own ranges, the training options must be finite.
+        if np.isnan(value) or (key in TRAINING_DEFAULTS and not np.isfinite(value)):
+            raise ValueError(f"{where} must be {'a number' if np.isnan(value) else 'finite'}, got {value!r}")
         if isinstance(default, int) and float(value) != int(value):
             raise ValueError(f"{where} is a whole number, got {value!r}")
     elif isinstance(default, str) and not isinstance(value, str):

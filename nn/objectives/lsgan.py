@@ -4,6 +4,8 @@ D minimises 1/2 E_P[(D - b)^2] + 1/2 E_Pg[(D - a)^2]; G minimises 1/2 E_Pg[(D - 
 ``output="sigmoid"`` (default, the paper's Section IV: every discriminator ends
 in a sigmoid) uses D = sigmoid(logit); ``"linear"`` is Mao et al.'s D = logit.
 """
+import math
+
 import numpy as np
 import sympy as sp
 
@@ -21,7 +23,10 @@ DEFAULTS = {"output": "sigmoid", "a": 0.0, "b": 1.0, "c": 1.0}
 def options(output="sigmoid", a=0.0, b=1.0, c=1.0):
     if output not in ("sigmoid", "linear"):
         raise ValueError(f"unknown LSGAN output {output!r}; expected 'sigmoid' or 'linear'")
-    return [1.0 if output == "sigmoid" else 0.0, float(a), float(b), float(c)]
+    a, b, c = float(a), float(b), float(c)
+    if not all(math.isfinite(v) for v in (a, b, c)):
+        raise ValueError(f"LSGAN's targets a, b, c must be finite numbers, got a={a}, b={b}, c={c}")
+    return [1.0 if output == "sigmoid" else 0.0, a, b, c]
 
 
 def symbolic(output="sigmoid", a=0.0, b=1.0, c=1.0):
