@@ -228,6 +228,9 @@ class GANTrainer:
         keyed by ``generator``/``discriminator``; a mismatch is a ValueError.
         """
         arrays, meta = load_npz(path)
+        if "config" not in meta:
+            raise ValueError(f"{path} holds a {meta.get('kind', 'file of another kind')!r}, not a saved GANTrainer"
+                             + (" (load it with GANAnomalyDetector.load)" if meta.get("kind") == "GANAnomalyDetector" else ""))
         cfg = meta["config"]
         if expect:
             for k, want in expect.items():

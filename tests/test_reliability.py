@@ -332,3 +332,35 @@ def test_unclear_messages_now_name_the_problem(tmp_path):
     (tmp_path / "loop2").symlink_to(loop)
     assert main(["detect", "--dataset", "cardio", "--runs", "1", "--out", str(loop), "--quiet"]) == 2
     assert main(["train", "--gan", "mim", "--data", "gaussian", "--hidden", "0", "--out", str(tmp_path / "t")]) == 2
+
+
+def _tampered(tmp_path, det, change, name):
+    from mimgan.nn.serialization import load_npz, save_npz_atomic
+
+    src = det.save(tmp_path / "ok.npz")
+    arrays, meta = load_npz(src)
+    change(arrays, meta)
+    return save_npz_atomic(tmp_path / name, arrays, meta)
+
+
+def test_a_damaged_detector_file_is_refused_naming_the_file_and_the_damage(tmp_path):
+    from mimgan.nn import GANTrainer
+
+    det = GANAnomalyDetector(n_iter=5, latent_steps=2, hidden=16).fit(np.random.default_rng(0).random((40, 3)))
+    cases = {
+        "nan.npz": (lambda a, m: a["G"].__setitem__(0, np.nan), "weights contain NaN"),
+        "hidden.npz": (lambda a, m: m["params"].__setitem__("hidden", 32), "do not match the saved parameters"),
+        "contamination.npz": (lambda a, m: m["params"].__setitem__("contamination", 5), "contamination"),
+        "objective.npz": (lambda a, m: m["params"].__setitem__("objective", "vae"), "unknown GAN objective"),
+        "missing.npz": (lambda a, m: a.pop("decision_scores"), "damaged GANAnomalyDetector file"),
+    }
+    for name, (change, words) in cases.items():
+        path = _tampered(tmp_path, det, change, name)
+        with pytest.raises(ValueError, match=words) as info:
+            GANAnomalyDetector.load(path)
+        assert name in str(info.value)
+    with pytest.raises(ValueError, match="not a saved GANTrainer"):
+        GANTrainer.load(tmp_path / "ok.npz")
+    again = GANAnomalyDetector.load(tmp_path / "ok.npz")  # an intact file still loads, bit for bit
+    X = np.random.default_rng(1).random((5, 3))
+    np.testing.assert_array_equal(again.decision_function(X), det.decision_function(X))

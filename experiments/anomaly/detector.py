@@ -438,7 +438,35 @@ class GANAnomalyDetector:
 
     @classmethod
     def load(cls, path) -> "GANAnomalyDetector":
-        """A detector saved by :meth:`save`; a ValueError names a file of another kind, version or shape."""
+        """A detector saved by :meth:`save`; a ValueError names the file and what is wrong with it: another kind or
+        version, a missing array, weights of the wrong shape or not finite, parameters that are not valid."""
+        try:
+            det = cls._load(path)
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise ValueError(f"{path} is a damaged GANAnomalyDetector file ({type(exc).__name__}: {exc})") from None
+        for m in getattr(det, "members_", None) or [det]:
+            m._check_loaded(path)
+        try:
+            det.check_params()
+        except ValueError as exc:
+            raise ValueError(f"{path}: saved parameters are not valid: {exc}") from None
+        return det
+
+    def _check_loaded(self, path):
+        """What a damaged file could get past :meth:`_from_parts`: the architecture against the saved parameters,
+        finite weights, scores and threshold."""
+        for name, net, width in (("generator", self.gan_.G, self.latent_dim), ("discriminator", self.gan_.D, None)):
+            hidden = [int(v) for v in net.sizes[1:-1]]
+            if hidden != [int(self.hidden)] * int(self.depth) or (width is not None and int(net.sizes[0]) != width):
+                raise ValueError(f"{path}: the {name}'s layers {net.sizes.tolist()} do not match the saved parameters "
+                                 f"hidden={self.hidden}, depth={self.depth}, latent_dim={self.latent_dim}")
+            if not np.all(np.isfinite(net.params)):
+                raise ValueError(f"{path}: the {name}'s weights contain NaN or inf")
+        if not (np.all(np.isfinite(self.decision_scores_)) and np.isfinite(self.threshold_)):
+            raise ValueError(f"{path}: the stored training scores or threshold are not finite")
+
+    @classmethod
+    def _load(cls, path):
         arrays, meta = load_npz(path)
         if meta.get("kind") != "GANAnomalyDetector":
             raise ValueError(f"{path} holds a {meta.get('kind', 'GANTrainer')!r}, not a saved GANAnomalyDetector")
