@@ -192,7 +192,11 @@ def _numbers(text, option, cast):
 
 
 def _ints(text, option):
-    return _numbers(text, option, int)
+    values = _numbers(text, option, int)
+    negative = [v for v in values if v < 0]
+    if option == "--seeds" and negative:  # numpy would say only "expected non-negative integer"
+        raise ValueError(f"--seeds are non-negative integers, got {', '.join(map(str, negative))}")
+    return values
 
 
 def _options(pairs):

@@ -90,3 +90,8 @@ def test_boolean_options_have_one_canonical_spelling():
     assert get_objective("mim:bounded=0").name == get_objective("mim:bounded=no").name == "mim:bounded=false"
     assert get_objective("mim:bounded=1").name == get_objective("mim", bounded=True).name == "mim:bounded=true"
     assert np.array_equal(get_objective("mim:bounded=0").options, get_objective("mim", bounded=False).options)
+
+
+def test_lsgan_with_one_target_for_real_and_fake_warns():
+    with pytest.warns(UserWarning, match="no signal"):
+        get_objective("lsgan:a=1,b=1")

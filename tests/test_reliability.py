@@ -152,6 +152,7 @@ def test_unreadable_mat_files_name_the_file(tmp_path, content):
     ["detect", "--dataset", "cardio", "--scaling", "robust"],
     ["train", "--gan", "vae"],
     ["train", "--gan", "lsgan:a=nan"],
+    ["detect", "--dataset", "cardio", "--seeds=-1"],
     ["train", "--gan", "mim:bounded=off"],
     ["train", "--gan", "mim:omega=1000", "--data", "gaussian", "--iters", "20", "--quiet", "--out", "t"],  # diverges
     ["train", "--gan", "mim", "--data", "gaussian", "--hidden", "100000000", "--quiet", "--out", "t"],  # MemoryError
@@ -364,3 +365,16 @@ def test_a_damaged_detector_file_is_refused_naming_the_file_and_the_damage(tmp_p
     again = GANAnomalyDetector.load(tmp_path / "ok.npz")  # an intact file still loads, bit for bit
     X = np.random.default_rng(1).random((5, 3))
     np.testing.assert_array_equal(again.decision_function(X), det.decision_function(X))
+
+
+def test_a_dataframe_fitted_detector_warns_on_an_unnamed_array():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.random((40, 3)), columns=["a", "b", "c"])
+    det = GANAnomalyDetector(n_iter=3, latent_steps=1, hidden=4).fit(df)
+    with pytest.warns(UserWarning, match="no column names"):
+        det.decision_function(df.to_numpy()[:, ::-1])
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        det.decision_function(df)  # named columns in the fitted order: no warning

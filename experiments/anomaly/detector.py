@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -360,6 +361,9 @@ class GANAnomalyDetector:
         if fitted is not None and names is not None and list(names) != list(fitted):
             raise ValueError(f"X's columns {list(names)} are not those seen in fit {list(fitted)} (same names in the "
                              "same order are required)")
+        if fitted is not None and names is None:  # as scikit-learn: columns in another order would pass silently
+            warnings.warn(f"X has no column names, but this detector was fitted on columns {list(fitted)}: its columns "
+                          "are taken in that order", UserWarning, stacklevel=3)
         return check_batch(X, self.n_features_in_, name="X")
 
     def score_terms(self, X, ce_input=None) -> dict:

@@ -5,6 +5,7 @@ D minimises 1/2 E_P[(D - b)^2] + 1/2 E_Pg[(D - a)^2]; G minimises 1/2 E_Pg[(D - 
 in a sigmoid) uses D = sigmoid(logit); ``"linear"`` is Mao et al.'s D = logit.
 """
 import math
+import warnings
 
 import numpy as np
 import sympy as sp
@@ -26,6 +27,9 @@ def options(output="sigmoid", a=0.0, b=1.0, c=1.0):
     a, b, c = float(a), float(b), float(c)
     if not all(math.isfinite(v) for v in (a, b, c)):
         raise ValueError(f"LSGAN's targets a, b, c must be finite numbers, got a={a}, b={b}, c={c}")
+    if a == b:
+        warnings.warn(f"LSGAN with a = b = {a:g} gives the discriminator no signal (real and fake share one target)",
+                      UserWarning, stacklevel=2)
     return [1.0 if output == "sigmoid" else 0.0, a, b, c]
 
 
