@@ -362,3 +362,21 @@ def test_docs_theory_page_is_generated_from_the_checks(all_results):
                 or line.startswith("| Proposition") or line.startswith("| Remark") or line.startswith("| Appendix")]
 
     assert table_rows(page.read_text()) == table_rows(fresh), "regenerate: mimgan verify --markdown docs/theory.md"
+
+
+def test_a_broken_objective_gets_an_error_verdict_and_the_others_go_on(monkeypatch):
+    from mimgan.theory.checks import lab
+
+    real = lab.check_generic
+
+    def broken(kind, **kw):
+        if kind == "lsgan":
+            raise ValueError("options() raised")
+        return real(kind, **kw)
+
+    monkeypatch.setattr(lab, "check_generic", broken)
+    monkeypatch.setattr(lab, "check_upsilon_ranking", lambda: None)
+    monkeypatch.setattr(lab, "check_upsilon_vs_section_iv", lambda: None)
+    out = {r.id: r for r in lab.run() if r is not None}
+    assert out["lab.lsgan"].verdict == "error" and "options() raised" in out["lab.lsgan"].evidence["exception"]
+    assert out["lab.mim"].verdict == HOLDS

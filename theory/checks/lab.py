@@ -219,5 +219,15 @@ def check_upsilon_vs_section_iv(against=SECTION_IV_GANS) -> CheckResult:
     )
 
 
+def _guarded(kind):
+    """One objective's checks; a broken objective module gets an error verdict naming it, and the rest go on."""
+    try:
+        return check_generic(kind)
+    except Exception as exc:  # noqa: BLE001 - reported, never hidden
+        return CheckResult(id=f"lab.{kind}", item=9, scope="beyond the paper", claim=f"{kind}: the generic theory",
+                           checked="(crashed)", verdict="error",
+                           evidence={"objective": kind, "exception": f"{type(exc).__name__}: {exc}"})
+
+
 def run():
-    return [check_generic(k) for k in OBJECTIVES] + [check_upsilon_ranking(), check_upsilon_vs_section_iv()]
+    return [_guarded(k) for k in OBJECTIVES] + [check_upsilon_ranking(), check_upsilon_vs_section_iv()]
