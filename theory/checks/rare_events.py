@@ -214,23 +214,21 @@ def run():
             check_eq16_sign(), check_cor2_inequality(), check_cor2_strongest(), check_cor2_advantage_order()]
 
 
-def check_eq16_sign(approx=upsilon_mim_approx, scale=1) -> CheckResult:
+def check_eq16_sign(approx=upsilon_mim_approx) -> CheckResult:
     """Eq. 16 as a share: is it inside (0, 1) wherever its premises hold (0 < p, q < 1/2)?
 
-    With x = (q - p)/p = eps p^(gamma-1), Eq. 16 is p (1 + x/2 - x^2/8) / (1 - p x^2 / (8 (1 - p))) (``scale`` = 1;
-    1/ln 2 for Eq. 20): its numerator vanishes at x_n = 2 + 2 sqrt(3) and its denominator at
+    With x = (q - p)/p = eps p^(gamma-1), Eq. 16 is p (1 + x/2 - x^2/8) / (1 - p x^2 / (8 (1 - p))): its numerator vanishes at x_n = 2 + 2 sqrt(3) and its denominator at
     x_d = sqrt(8 (1 - p)/p) (sympy), so it is negative between the two and has a pole at x_d.  The closed-form
     set is compared with a (p, x) grid evaluated through ``approx(p, eps, gamma)`` (gamma = 1, eps = x); the exact
     share (a function always in (0, 1)) makes the check hold outright.
     """
-    xs, pp, sc = sp.symbols("x p_ s", positive=True)
-    num = 1 + xs / 2 - sc * xs**2 / 8
-    den = 1 - sc * pp * xs**2 / (8 * (1 - pp))
-    ok_form, _ = same(upsilon_mim_approx_expr(scale).subs(e, xs * p ** (1 - g)).subs(p, pp),
-                      pp * num.subs(sc, scale) / den.subs(sc, scale), samples={xs: (0.1, 3), pp: (0.02, 0.3), g: (0.8, 2), sc: (1, 1.5)}) \
-        if scale == 1 else (True, 0.0)
-    x_n = [r for r in sp.solve(num.subs(sc, scale), xs) if r.is_positive][0]
-    x_d = [r for r in sp.solve(den.subs(sc, scale), xs) if float(r.subs(pp, sp.Rational(1, 10))) > 0][0]
+    xs, pp = sp.symbols("x p_", positive=True)
+    num = 1 + xs / 2 - xs**2 / 8
+    den = 1 - pp * xs**2 / (8 * (1 - pp))
+    ok_form, _ = same(upsilon_mim_approx_expr().subs(e, xs * p ** (1 - g)).subs(p, pp), pp * num / den,
+                      samples={xs: (0.1, 3), pp: (0.02, 0.3), g: (0.8, 2)})
+    x_n = [r for r in sp.solve(num, xs) if r.is_positive][0]
+    x_d = [r for r in sp.solve(den, xs) if float(r.subs(pp, sp.Rational(1, 10))) > 0][0]
     x_n_f = float(x_n)
     x_d_text = str(x_d).replace("p_", "p")
     pg = np.geomspace(1e-3, 0.499, 120)
