@@ -30,6 +30,8 @@ _API = {
     "get_objective": ("mimgan.nn", "get_objective"),
     "NonFiniteLossError": ("mimgan.nn", "NonFiniteLossError"),
     "GANAnomalyDetector": ("mimgan.experiments.anomaly", "GANAnomalyDetector"),
+    "GANEnsembleDetector": ("mimgan.experiments.anomaly", "GANEnsembleDetector"),
+    "load_detector": ("mimgan.experiments.anomaly", "load_detector"),
     "NotFittedError": ("mimgan.experiments.anomaly", "NotFittedError"),
     "load_dataset": ("mimgan.experiments.datasets", "load"),
     "verify": ("mimgan.theory.checks", "run_all"),

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _common import interleaved  # noqa: E402
 
 from mimgan.experiments import datasets as ds  # noqa: E402
-from mimgan.experiments.anomaly import GANAnomalyDetector, odds_split  # noqa: E402
+from mimgan.experiments.anomaly import make_gan_detector, odds_split  # noqa: E402
 
 
 def main():
@@ -29,7 +29,7 @@ def main():
 
     def job(**kw):
         def run():
-            det = GANAnomalyDetector(random_state=0, **kw).fit(split.X_train)
+            det = make_gan_detector(random_state=0, **kw).fit(split.X_train)
             det.decision_function(split.X_test)
         return run
 

@@ -8,26 +8,28 @@ import sys
 import time
 from pathlib import Path
 
-from ..nn.objectives import PAPER_FAMILIES, REGISTRY, get_objective, split_list
-from ..nn.serialization import write_text_atomic
+from ..nn.objectives import PAPER_FAMILIES, REGISTRY, check_names, get_objective, split_list
+from ..files import write_text_atomic
 from ..theory.checks import ERROR, run_all
+from ..theory.checks.lab import check_objectives
 from ..theory.report import format_table, to_json, to_markdown
 from . import datasets as ds
 from .anomaly import PROTOCOLS, GANAnomalyDetector
 from .anomaly.scaling import SCALINGS
 from .report import build_report
 from .report.builder import load_records
+from .report.docs import write_docs
 from .report.claims import section4_claims
-from .reproduce import plan, reproduce_all, reproduce_stage, run_stage
+from .reproduce import plan, reproduce_all, reproduce_stage, run_stage, stage_options
 from .runs import EXECUTORS, make_executor
-from .stages.budgets import budget
 from .anomaly.classical import CLASSICAL
 from .anomaly.presets import PRESETS, SELECTED, preset_settings
-from .stages import NAMES, benchmark, detect, store
+from .stages import NAMES, STAGES, benchmark, detect, get_stage, store
 from .stages.benchmark import DEFAULT_DETECTORS
-from .stages.benchmark_summary import detector_label, preset_line, test_line, write_summary
 from .stages.detect import READINGS
 from .train import train
+from .fit_score import fit_file, score_file
+from .datasets import DatasetRef
 
 
 def cmd_verify(args) -> int:
@@ -38,7 +40,12 @@ def cmd_verify(args) -> int:
         raise FileNotFoundError(f"--experiments {args.experiments}: no such results folder")
 
     t0 = time.perf_counter()
-    results = run_all(progress=(lambda name: print(f"  checking {name} ...", file=sys.stderr)) if not args.quiet else None)
+    if args.objective:
+        # The generic theory of the objectives the user named (D*, its divergence, equilibrium, Upsilon, multiplier).
+        results = check_objectives(args.objective)
+    else:
+        results = run_all(progress=(lambda name: print(f"  checking {name} ...", file=sys.stderr))
+                          if not args.quiet else None)
     print(format_table(results))
     print(f"\n{len(results)} checks in {time.perf_counter() - t0:.1f} s")
     if args.json:
@@ -98,24 +105,12 @@ def cmd_detect(args) -> int:
     # a named preset first, options given on the command line on top of it
     overrides = {**preset_settings(args.preset), **{k: v for k, v in given.items() if v is not None}}
     seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
-    groups = detect.user_groups(args.dataset, split_list(args.gan), seeds,
+    groups = detect.user_groups(DatasetRef.parse(args.dataset, label=args.label), args.gan, seeds,
                                 args.protocol, digits, args.readings, args.data_dir, **overrides)
     for grp in groups:
         print(f"{grp.label}: {detect.describe_settings(grp.configs[0])}")
     res = _run_user_stage(args, detect, groups)
-    for label, s in res["summaries"].items():
-        n = len(res["ids"][label])
-        print(f"\n{label}: {n} runs ({s['default_reading']} reading of Eq. 24); tables, summary.json and "
-              f"figure in {Path(s['figure']).parent}")
-        print(f"  {'GAN':8s} {'AUC':>15s} {'AUC-PR':>15s} {'F1@k':>15s} {'F1 (Eq. 21)':>15s} {'s/run':>6s}")
-        for r in s["rows"]:
-            if r["reading"] == s["default_reading"]:
-                cells = [f"{r[k + '_mean']:.3f} +- {r[k + '_std']:.3f}" for k in ("auc", "auc_pr", "f1_at_k",
-                                                                                 "f1_threshold")]
-                print(f"  {r['gan']:8s} " + " ".join(f"{c:>15s}" for c in cells) + f" {r['seconds_per_run']:6.1f}")
-        for t in s["tests"]:
-            p = f"Wilcoxon p = {t['p_value']:.3g}" if not t["p_value_note"] else f"no Wilcoxon p ({t['p_value_note']})"
-            print(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, {p}")
+    print("\n".join(detect.console(res)))
     return 0
 
 
@@ -132,34 +127,27 @@ def _run_user_stage(args, stage, groups) -> dict:
 
 def cmd_benchmark(args) -> int:
     seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
-    groups = benchmark.user_groups(_names(args.dataset), _names(args.detectors), seeds, _names(args.protocol),
+    datasets = [DatasetRef.parse(d, label=args.label) for d in _names(args.dataset)]
+    groups = benchmark.user_groups(datasets, args.detectors, seeds, _names(args.protocol),
                                    _names(args.preset), args.data_dir, args.contamination)
     res = _run_user_stage(args, benchmark, groups)
-    print(f"benchmark: {res['computed']} of {res['total']} runs computed in {res['seconds']:.1f} s")
-    for label, s in res["summaries"].items():
-        print(f"\n{label}: table, paired tests, summary.json and figure in {Path(s['figure']).parent}")
-        print(f"  {'detector':20s} {'protocol':12s} {'AUC':>15s} {'AUC-PR':>15s} {'F1@k':>15s} {'F1 (Eq. 21)':>15s}"
-              f" {'fit s':>6s} {'score s':>7s}")
-        for r in s["rows"]:
-            cells = [f"{r[k + '_mean']:.3f} +- {r[k + '_std']:.3f}" for k in ("auc", "auc_pr", "f1_at_k", "f1_threshold")]
-            print(f"  {detector_label(r['detector']):20s} {r['protocol']:12s} " + " ".join(f"{c:>15s}" for c in cells)
-                  + f" {r['fit_s_median']:6.2f} {r['score_s_median']:7.2f}")
-        for t in s["tests"]:
-            print("  " + test_line(t))
-        for note in s["notes"]:
-            print(f"  pyod fix: {note}")
-        if s["preset_ranking"]["ranking"]:
-            print("  " + preset_line(s["preset_ranking"]))
-    if len(res["summaries"]) > 1:
-        records = [r for ids in res["ids"].values() for r in map(store(args.out, benchmark).read, ids)]
-        overall = write_summary(records, Path(args.out) / benchmark.NAME, "all")
-        ranks = overall["ranks"]
-        if ranks["ranks"]:
-            print(f"\nmean rank of mean AUC over {ranks['blocks']} dataset/protocol pairs (1 = best): " + ", ".join(
-                f"{detector_label(k)} {v:.2f}" for k, v in sorted(ranks["ranks"].items(), key=lambda kv: kv[1])))
-        if overall["preset_ranking"]["ranking"]:
-            print(preset_line(overall["preset_ranking"]))
-        print(f"all datasets: {overall['figure']}")
+    print("\n".join(benchmark.console(res, args.out)))
+    return 0
+
+
+def cmd_fit(args) -> int:
+    given = {param: getattr(args, opt) for opt, param in DETECTOR_OPTIONS.items() if hasattr(args, opt)}
+    res = fit_file(args.train, args.out, args.gan, args.preset, args.label, args.seed, args.data_dir,
+                   not args.quiet, **given)
+    print(f"fitted {res['detector']!r} on {res['rows']} rows x {res['features']} features of {res['dataset']} in "
+          f"{res['seconds']:.1f} s; threshold {res['threshold']:.6g}; saved {res['model']}")
+    return 0
+
+
+def cmd_score(args) -> int:
+    res = score_file(args.model, args.data, args.out, args.label, args.data_dir)
+    print(f"scored {res['rows']} rows in {res['seconds']:.1f} s: {res['anomalies']} above the threshold "
+          f"{res['threshold']:.6g} (label 1); scores in {res['scores']}")
     return 0
 
 
@@ -216,47 +204,13 @@ def _options(pairs):
     return out
 
 
-def _print_fig1(r, s):
-    print(f"fig1: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {s['figure']}")
-    for row in s["rows"]:
-        print(f"  {row['gan']:6s} N={row['N']:5d} final L {row['final_mean']:+.4f} +- {row['final_std']:.4f}"
-              f"  |L - L_eq| {row['final_distance_to_equilibrium_mean']:.4f}"
-              f"  settle {row['settle_iteration_mean']:.0f} it  last-100 std {row['std_last_100_mean']:.2e}")
-
-
-def _print_rare(r, s):
-    print(f"rare-events: {r['computed']} of {r['total']} runs computed in {r['seconds']:.1f} s; figure {s['figure']}")
-    for row in s["rows"]:
-        print(f"  {row['dim']}-D p={row['p_rare']:<5g} {row['gan']:6s} rare mass {row['rare_mass_mean']:.4f} "
-              f"+- {row['rare_mass_ci95']:.4f} (95% CI)  distance {row['distance_mean']:.3f}  "
-              f"Upsilon_MIM/KL at q_hat {row['upsilon_mim_at_mean_q']:.4f}/{row['upsilon_kl_at_mean_q']:.4f}")
-
-
 def _reproduce_options(args) -> dict:
-    """Each stage's own options from the command line."""
-    opts = _options(args.option)
-    if opts and args.target not in ("fig1", "rare-events"):
-        raise ValueError("--option applies to a single experiment: use it with `reproduce fig1` or "
-                         "`reproduce rare-events`")
-    out = {}
-    if opts:
-        out[args.target] = opts
-    if args.gan:
-        if args.target not in ("fig1", "rare-events"):
-            raise ValueError("--gan applies to `reproduce fig1` and `reproduce rare-events` (the full reproduction "
-                             "keeps the paper's four; `mimgan detect --gan` runs detection with other objectives)")
-        out.setdefault(args.target, {})["gans"] = split_list(args.gan)
-    if args.target in ("all", "rare-events") and (args.p_rare or args.dims != "1,2"):
-        out.setdefault("rare-events", {}).update({"p_values": _floats(args.p_rare),
-                                                  "dims": _ints(args.dims, "--dims")})
-    if args.target in ("all", "detect") and (args.datasets or args.mnist_digits):
-        out["detect"] = {"datasets": [d.strip() for d in args.datasets.split(",")] if args.datasets else None,
-                         "mnist_digits": _ints(args.mnist_digits, "--mnist-digits") if args.mnist_digits else None}
-    if args.target in ("all", "benchmark") and args.datasets:
-        # the baselines follow the detection datasets (those with classical runs: the ODDS sets)
-        odds = set(budget("quick" if args.quick else "full", "benchmark"))
-        out["benchmark"] = {"datasets": [d.strip() for d in args.datasets.split(",") if d.strip() in odds]}
-    return out
+    """The command line's stage options, parsed (what they mean per stage: :func:`..reproduce.stage_options`)."""
+    return stage_options(
+        args.target, args.quick, overrides=_options(args.option), gans=args.gan,
+        p_values=_floats(args.p_rare), dims=_ints(args.dims, "--dims") if args.dims != "1,2" else None,
+        datasets=[d.strip() for d in args.datasets.split(",") if d.strip()] if args.datasets else None,
+        mnist_digits=_ints(args.mnist_digits, "--mnist-digits") if args.mnist_digits else None)
 
 
 def cmd_reproduce(args) -> int:
@@ -275,8 +229,7 @@ def cmd_reproduce(args) -> int:
         if args.target in ("fig1", "rare-events"):
             res = reproduce_stage(args.out, args.target, args.quick, args.seeds, args.force, not args.quiet,
                                   executor, args.data_dir, **options.get(args.target, {}))
-            printer = _print_fig1 if args.target == "fig1" else _print_rare
-            printer(res, res["summaries"][args.target])
+            print("\n".join(get_stage(args.target).console(res)))
             return 0
         res = reproduce_all(args.out, args.quick, stages, args.force, not args.quiet, executor, args.data_dir,
                             args.seeds, options=options)
@@ -292,6 +245,15 @@ def cmd_reproduce(args) -> int:
 
 
 def cmd_report(args) -> int:
+    if args.pack:
+        for name, stage in STAGES.items():
+            n = store(args.dir, stage).pack() if (Path(args.dir) / stage.NAME).is_dir() else 0
+            if n:
+                print(f"  {name}: {n} records in {Path(args.dir) / stage.NAME / 'runs.jsonl'}")
+    if args.docs:
+        for page, path in write_docs(args.dir, args.docs).items():
+            print(f"  docs: {path}")
+        return 0
     res = build_report(args.dir)
     print(f"report: {res['markdown']} and {res['html']} ({len(res['sections'])} sections)")
     return 0
@@ -309,6 +271,22 @@ def _gan_spec(text):
     """argparse type of an objective spec: its canonical form, or a usage error naming the problem."""
     try:
         return get_objective(text).name
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _gan_specs(text):
+    """argparse type of a comma-separated list of objective specs ('all': every registered one)."""
+    try:
+        return check_names(split_list(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _detector_specs(text):
+    """argparse type of ``--detectors``: GAN specs and classical names, checked (pyod is needed only to run)."""
+    try:
+        return benchmark.check_detectors(split_list(text))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -340,6 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     v.add_argument("--experiments", metavar="DIR", help="also judge Section IV's experimental claims from the runs "
                    "stored in DIR (the --out folder of reproduce or detect)")
+    v.add_argument("--objective", type=_gan_specs, metavar="SPEC[,SPEC...]",
+                   help="instead of the paper's claims, run the generic theory checks (D*, the divergence at D*, "
+                        "equilibrium, rare-event share, gradient multiplier) of these objective specs, e.g. "
+                        "mim:omega=3,alpha:alpha=0.5 ('all': every registered objective)")
     v.set_defaults(func=cmd_verify)
 
     d = sub.add_parser("data", help="list, fetch or verify the datasets")
@@ -350,8 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("detect", help="GAN anomaly detection runs and Figures 2-5")
     dflt = GANAnomalyDetector()
-    t.add_argument("--dataset", required=True, help="cardio, thyroid, musk, mnist or a path to an ODDS .mat file")
-    t.add_argument("--gan", default=",".join(PAPER_FAMILIES),
+    t.add_argument("--dataset", required=True, help="cardio, thyroid, musk, mnist or a path to a data file: an ODDS "
+                   ".mat, a CSV/TSV with a header row, a .npz with X and y, or Parquet (with pyarrow)")
+    t.add_argument("--label", metavar="COLUMN", help="the label column (0 inlier, 1 outlier) of a CSV/TSV/Parquet "
+                   "--dataset (default: a column named label, y, outlier or anomaly)")
+    t.add_argument("--gan", default=",".join(PAPER_FAMILIES), type=_gan_specs, metavar="SPEC[,SPEC...]",
                    help=f"comma-separated objective specs: {', '.join(REGISTRY)}, optionally with options "
                         "(mim:omega=2, alpha:alpha=0.5) (default: the paper's four)")
     t.add_argument("--runs", type=int, default=10, help="seeds 0..runs-1")
@@ -364,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--digit", default="0", help="MNIST anomalous digit 0-9 or 'all'")
     t.add_argument("--force", action="store_true", help="recompute runs already in the store")
     t.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
-    rule = "default: the data-shape rule, see the README"
+    rule = "default: the data-shape rule, see docs/usage.md"
     t.add_argument("--iterations", "--n-iter", dest="n_iter", type=int, help=f"GAN training iterations ({rule})")
     t.add_argument("--hidden", type=int, help=f"hidden width of G and D ({rule})")
     t.add_argument("--depth", type=int, help=f"hidden layers of G and D (default: {dflt.depth})")
@@ -392,8 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("benchmark", help="GAN and classical (pyod) detectors on the same splits: tables, tests, figures")
     b.add_argument("--dataset", required=True,
-                   help="comma-separated ODDS sets (cardio, thyroid, musk) and/or paths to ODDS .mat files")
-    b.add_argument("--detectors", default=",".join(DEFAULT_DETECTORS),
+                   help="comma-separated ODDS sets (cardio, thyroid, musk) and/or paths to data files (ODDS .mat, "
+                        "CSV/TSV, .npz with X and y, Parquet)")
+    b.add_argument("--label", metavar="COLUMN", help="the label column of CSV/TSV/Parquet datasets (default: a column "
+                   "named label, y, outlier or anomaly)")
+    b.add_argument("--detectors", default=",".join(DEFAULT_DETECTORS), type=_detector_specs, metavar="NAME[,NAME...]",
                    help=f"comma-separated GAN objectives ({', '.join(REGISTRY)}) and classical detectors "
                         f"({', '.join(CLASSICAL)}; they need pyod: pip install \"mimgan[benchmark]\")")
     b.add_argument("--runs", type=int, default=10, help="seeds 0..runs-1")
@@ -427,6 +415,31 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--quiet", action="store_true", help="no progress bar")
     tr.set_defaults(func=cmd_train)
 
+    ft = sub.add_parser("fit", help="fit a GAN detector on a table of (mostly normal) rows; save it as a .npz")
+    ft.add_argument("train", help="the training rows: a CSV/TSV/Parquet/.npz/.mat file or an ODDS set name")
+    ft.add_argument("--out", required=True, help="where the detector goes (.npz)")
+    ft.add_argument("--gan", default="mim", type=_gan_spec, metavar="SPEC", help="objective spec, e.g. mim, gan, "
+                    "mim:omega=2")
+    ft.add_argument("--preset", default="paper", choices=list(PRESETS), help="named detector settings (see detect)")
+    ft.add_argument("--label", metavar="COLUMN", help="a label column to leave out of the features (default: a "
+                    "column named label, y, outlier or anomaly, if any)")
+    ft.add_argument("--seed", type=int, default=0, help="seeds the networks, training and the latent search")
+    ft.add_argument("--iterations", "--n-iter", dest="n_iter", type=int, help="GAN training iterations (default: the "
+                    "data-shape rule)")
+    ft.add_argument("--contamination", type=float, help="expected anomaly share; sets Eq. 21's threshold (default: "
+                    f"{dflt.contamination})")
+    ft.add_argument("--data-dir", help="data folder for a registered set (default: $MIMGAN_DATA or the user cache)")
+    ft.add_argument("--quiet", action="store_true", help="no progress bar")
+    ft.set_defaults(func=cmd_fit)
+
+    sc = sub.add_parser("score", help="score every row of a table with a detector saved by `mimgan fit`")
+    sc.add_argument("model", help="the .npz written by `mimgan fit` (or GANAnomalyDetector.save)")
+    sc.add_argument("data", help="the rows to score (same feature columns as the training file)")
+    sc.add_argument("--out", required=True, help="CSV with index, score (Eq. 25) and label (Eq. 21) per row")
+    sc.add_argument("--label", metavar="COLUMN", help="a label column to leave out of the features")
+    sc.add_argument("--data-dir", help="data folder for a registered set (default: $MIMGAN_DATA or the user cache)")
+    sc.set_defaults(func=cmd_score)
+
     rp = sub.add_parser("reproduce", help="reproduce the paper: theory checks, Figure 1, rare events, Figures 2-5")
     rp.add_argument("target", nargs="?", default="all", choices=["all", *NAMES])
     mode = rp.add_mutually_exclusive_group()
@@ -436,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--seeds", type=int, help="number of seeds (default: the budget's)")
     rp.add_argument("--p-rare", help="comma-separated rare-mode probabilities for rare-events, e.g. 0.01,0.05,0.2")
     rp.add_argument("--dims", default="1,2", help="rare-events data dimensions")
-    rp.add_argument("--gan", help="objectives of `reproduce fig1` or `reproduce rare-events`: comma-separated specs "
+    rp.add_argument("--gan", type=_gan_specs, metavar="SPEC[,SPEC...]", help="objectives of `reproduce fig1` or `reproduce rare-events`: comma-separated specs "
                     f"({', '.join(REGISTRY)}, with options such as mim:omega=2) or 'all' for every registered "
                     "objective (default: the paper's four)")
     rp.add_argument("--force", action="store_true", help="recompute runs already in the store")
@@ -454,12 +467,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="rebuild report.md/report.html, tables and figures from a results folder")
     rep.add_argument("dir", help="the --out folder of mimgan reproduce (or of mimgan detect)")
+    rep.add_argument("--pack", action="store_true", help="first fold each stage's run files into one compact "
+                     "runs.jsonl (how docs/results keeps its runs in the repository)")
+    rep.add_argument("--docs", metavar="DOCS", help="write the measured-results pages of DOCS (detection, benchmark, "
+                     "Figure 1, rare events, Section IV) from the runs in DIR instead of report.md")
     rep.set_defaults(func=cmd_report)
     return parser
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed in one line: its exit code
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     if getattr(args, "data_dir", None):
         # Workers, kernels and subprocesses may run in another folder: resolve against the user's one, once.
         args.data_dir = str(Path(args.data_dir).expanduser().absolute())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..nn.serialization import write_bytes_atomic
+from ..files import write_bytes_atomic
 
 
 def save_figure(fig, path_stem, dpi=110):

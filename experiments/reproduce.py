@@ -17,12 +17,13 @@ from __future__ import annotations
 import functools
 import json
 import platform
+import shlex
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ..nn.serialization import write_text_atomic
+from ..files import write_text_atomic
 from . import datasets as ds
 from .report import build_report
 from .runs import SerialExecutor, run_id, run_tasks
@@ -126,6 +127,44 @@ def plan(out, quick=True, stages=NAMES, seeds=None, force=False, options=None) -
     return rows
 
 
+def stage_options(target, quick=False, overrides=None, gans=None, p_values=None, dims=None, datasets=None,
+                  mnist_digits=None) -> dict:
+    """Each stage's own options for ``mimgan reproduce TARGET``: ``overrides`` (``--option KEY=VALUE``) and
+    ``gans`` apply to a single experiment (fig1, rare-events); ``p_values``/``dims`` to rare events;
+    ``datasets``/``mnist_digits`` narrow detection, and the baselines follow the detection datasets."""
+    single = ("fig1", "rare-events")
+    if overrides and target not in single:
+        raise ValueError("--option applies to a single experiment: use it with `reproduce fig1` or "
+                         "`reproduce rare-events`")
+    out = {}
+    if overrides:
+        out[target] = dict(overrides)
+    if gans:
+        if target not in single:
+            raise ValueError("--gan applies to `reproduce fig1` and `reproduce rare-events` (the full reproduction "
+                             "keeps the paper's four; `mimgan detect --gan` runs detection with other objectives)")
+        out.setdefault(target, {})["gans"] = list(gans)
+    if target in ("all", "rare-events") and (p_values or dims):
+        out.setdefault("rare-events", {}).update({"p_values": p_values, "dims": dims if dims else [1, 2]})
+    if target in ("all", "detect") and (datasets or mnist_digits):
+        out["detect"] = {"datasets": datasets, "mnist_digits": mnist_digits}
+    if target in ("all", "benchmark") and datasets:
+        # the baselines follow the detection datasets (those with classical runs: the ODDS sets)
+        odds = set(budget("quick" if quick else "full", "benchmark"))
+        out["benchmark"] = {"datasets": [d for d in datasets if d in odds]}
+    return out
+
+
+def command_line() -> str:
+    """The command as a user would type it again: ``mimgan ...`` whether it ran as the ``mimgan`` script or as
+    ``python -m mimgan.experiments.cli``."""
+    args = sys.argv[1:]
+    prog = Path(sys.argv[0]).name if sys.argv else "mimgan"
+    if prog in ("mimgan", "cli.py", "__main__.py", "-c") or not sys.argv:
+        return " ".join(["mimgan", *map(shlex.quote, args)])
+    return " ".join(map(shlex.quote, sys.argv))
+
+
 def versions() -> dict:
     import importlib.metadata as md
     out = {"python": platform.python_version(), "platform": platform.platform()}
@@ -158,7 +197,7 @@ def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, exe
     executor = executor or SerialExecutor()
     mode = "quick" if quick else "full"
     log = {"mode": mode, "budget": BUDGETS[mode], "seeds_override": seeds, "options": options,
-           "executor": executor.describe(), "command": " ".join(sys.argv),
+           "executor": executor.describe(), "command": command_line(),
            "started": time.strftime("%Y-%m-%d %H:%M:%S"), "versions": versions(), "stages": {}}
     previous = out / LOG
     # Earlier invocations on the same folder (an interrupted run and its resumption) stay on record.

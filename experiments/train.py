@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..nn import MLP, Adam, GANTrainer
-from ..nn.serialization import write_text_atomic
+from ..files import write_text_atomic
 
 from .datasets import gaussian, mixture
 from .plotting import save_figure

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from ._jit import kernel
+from .jit import kernel
 
 LINEAR, RELU, LEAKY_RELU, TANH, SIGMOID = 0, 1, 2, 3, 4
 ACTIVATIONS = {"linear": LINEAR, "relu": RELU, "leaky_relu": LEAKY_RELU, "tanh": TANH, "sigmoid": SIGMOID}

@@ -19,7 +19,7 @@ from .mlp import MLP, check_batch
 from .mlp_kernels import cache_size, work_size
 from .objectives import Objective, get_objective
 from .optim import Adam, Optimizer, make_optimizer
-from .penalty import scratch_sizes
+from .penalty import GPScratch, scratch_sizes
 from .serialization import load_npz, save_npz_atomic
 
 
@@ -95,11 +95,11 @@ class GANTrainer:
                       np.zeros(2 * B * self.data_dim, dt), np.zeros(2 * B, dt))
         if self.objective.gp_lambda > 0:
             c, su, sm, sw = scratch_sizes(self.D.sizes, B)
-            self._gp = (np.zeros(B * self.data_dim, dt), np.zeros_like(self.D.params),
-                        *(np.zeros(n, dt) for n in (c, c, c, su, sm, sm, sm, sw)))
+            self._gp = GPScratch(np.zeros(B * self.data_dim, dt), np.zeros_like(self.D.params),
+                                 *(np.zeros(n, dt) for n in (c, c, c, su, sm, sm, sm, sw)))
         else:
-            z1 = np.zeros(1, dt)
-            self._gp = (z1, z1, z1, z1, z1, z1, z1, z1, z1, z1)
+            z1 = np.zeros(1, dt)  # no penalty: the step never touches these
+            self._gp = GPScratch(*([z1] * len(GPScratch._fields)))
 
     def _draw(self, S, n_rows):
         """Random inputs for S iterations (each n_critic batches).

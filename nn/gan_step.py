@@ -16,7 +16,7 @@ independent of how iterations are grouped into calls.
 """
 from __future__ import annotations
 
-from ._jit import kernel
+from .jit import kernel
 from .mlp_kernels import backward, forward, layer_view
 from .objectives import dispatch
 from .optim import apply_update, clip_inplace
@@ -59,7 +59,7 @@ def d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx, z, eps_gp,
         loss += penalty_and_grad(Dp, gpgrad, Ds, Da, Dw, Db, Dsl, xh, gp_lambda, c1, c2, c3, su, sa, sb, sc, sw)
         for i in range(Dg.shape[0]):
             Dg[i] += gpgrad[i]
-    chk = apply_update(optD[0], optD[1], Dp, Dg, optD[2], optD[3], optD[4])
+    chk = apply_update(optD.code, optD.hyper, Dp, Dg, optD.s1, optD.s2, optD.t)
     if clip > 0.0:
         clip_inplace(Dp, clip)
     return loss, chk
@@ -86,7 +86,7 @@ def g_step(G, D, gbuf, dbuf, key, opt, optG, z):
     loss = dispatch.g_loss(key, logits, gl, opt)
     dfake = backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, fake, dcache, gl.reshape((B, 1)), dwork, False, True)
     backward(Gp, Gg, Gs, Ga, Gw, Gb, Gsl, z, gcache, dfake, gwork, True, False)
-    chk = apply_update(optG[0], optG[1], Gp, Gg, optG[2], optG[3], optG[4])
+    chk = apply_update(optG.code, optG.hyper, Gp, Gg, optG.s1, optG.s2, optG.t)
     return loss, chk
 
 

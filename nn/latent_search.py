@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ._jit import kernel
+from .jit import kernel
 from .blas import blas_threads, budget
 from .mlp_kernels import cache_size, work_size
 from .rowwise import forward_rows, input_grad_rows

@@ -8,6 +8,9 @@ buffers.
 """
 from __future__ import annotations
 
+import sys
+from collections import namedtuple
+
 import numpy as np
 
 from . import mlp_kernels as K
@@ -15,35 +18,59 @@ from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_code
 
 INITS = ("auto", "xavier", "he")
 
+#: A network as the compiled kernels see it (numba types a named tuple like a tuple, so kernels unpack it):
+#: flat parameters and gradients, layer widths, activation codes, weight and bias offsets, leaky-ReLU slope.
+NetSpec = namedtuple("NetSpec", "params grads sizes acts w_off b_off slope")
+
+
+def _is_sparse(X) -> bool:
+    """A scipy.sparse matrix or array (no object can be one unless scipy.sparse was imported)."""
+    mod = sys.modules.get("scipy.sparse")
+    return mod is not None and mod.issparse(X)
+
+
+class InputError(ValueError, TypeError):
+    """Input that is not a matrix of finite numbers (a ValueError; also a TypeError where the entries' type is
+    the problem, as NumPy's own conversion error is)."""
+
 
 def check_batch(X, width: int, name: str = "X", dtype=None) -> np.ndarray:
-    """Validate a (B, width) batch: 2-D, non-empty, right width, finite; return C-contiguous ``dtype``."""
+    """Validate a (B, width) batch: dense, 2-D, non-empty, right width, real and finite; return C-contiguous
+    ``dtype``.  Each refusal names the problem (and the first offending row and column)."""
+    if _is_sparse(X):
+        raise InputError(f"{name} is a sparse matrix; the networks need dense input (pass {name}.toarray())")
     try:
         X = np.asarray(X)
         if X.dtype.kind == "O" and any(v is None or type(v).__name__ == "NAType" for v in X.flat):
             raise ValueError("missing entries")
+        if X.dtype.kind == "c":
+            raise InputError(f"Complex data not supported: {name} holds complex numbers; the networks take real ones")
         if X.dtype.kind not in "biuf":
             X = X.astype(np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must hold numbers; it has entries that are not (strings, None or pandas NA)") from None
+    except InputError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must hold numbers; it has entries that are not (strings, None or pandas NA): "
+                         f"{exc}") from None
     if X.dtype.kind == "b":
         X = X.astype(np.float64)
     if X.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (batch, features), got shape {X.shape}")
+        raise InputError(f"{name} must be a 2-D array (batch, features), got shape {X.shape}; Reshape your data "
+                         f"with {name}.reshape(-1, 1) for one feature or {name}.reshape(1, -1) for one row")
     if X.shape[0] == 0:
-        raise ValueError(f"{name} is an empty batch (0 rows)")
+        raise InputError(f"{name} is an empty batch (0 rows)")
     if X.shape[1] == 0:
-        raise ValueError(f"{name} has no features (shape {X.shape})")
+        raise InputError(f"{name} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
     if X.shape[1] != width:
-        raise ValueError(f"{name} has {X.shape[1]} columns, the network expects {width}")
+        raise InputError(f"{name} has {X.shape[1]} columns, the network expects {width}")
     if not np.all(np.isfinite(X)):
         bad = np.argwhere(~np.isfinite(X))[0]
-        raise ValueError(f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]})")
+        raise InputError(f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]})")
     with np.errstate(over="ignore"):  # reported below, naming the value
         out = np.ascontiguousarray(X, dtype=dtype)
     if dtype is not None and not np.all(np.isfinite(out)):
         bad = np.argwhere(~np.isfinite(out))[0]
-        raise ValueError(f"{name} overflows {np.dtype(dtype).name}: the value {X[bad[0], bad[1]]!r} at row {bad[0]}, "
+        raise InputError(f"{name} overflows {np.dtype(dtype).name}: the value {X[bad[0], bad[1]]!r} at row {bad[0]}, "
                          f"column {bad[1]} is beyond its range; rescale the data")
     return out
 
@@ -147,9 +174,9 @@ class MLP:
                 lim = np.sqrt(6.0 / (fan_in + fan_out))
                 W[:] = rng.uniform(-lim, lim, W.shape)
 
-    def spec(self):
-        """The tuple the compiled kernels take: (params, grads, sizes, acts, w_off, b_off, slope)."""
-        return (self.params, self.grads, self.sizes, self.acts, self.w_off, self.b_off, self.slope)
+    def spec(self) -> "NetSpec":
+        """What the compiled kernels take: a :class:`NetSpec` of this network's buffers and layout."""
+        return NetSpec(self.params, self.grads, self.sizes, self.acts, self.w_off, self.b_off, self.slope)
 
     def _buffers(self, batch):
         need_c, need_w = K.cache_size(self.sizes, batch), K.work_size(self.sizes, batch)

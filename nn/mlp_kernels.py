@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import kernel
+from .jit import kernel
 from .activations import bias_activate, times_derivative
 
 

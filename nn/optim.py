@@ -1,19 +1,23 @@
 """SGD (with momentum), Adam and RMSProp: one fused compiled pass over a flat parameter array.
 
-Each optimiser is described to the compiled GAN step by ``state()``:
-``(code, hyper, s1, s2, t)`` with ``hyper = [lr, beta1/momentum, beta2/rho, eps]``
-(float64), two state buffers shaped like the parameters and a step counter.
+Each optimiser is described to the compiled GAN step by ``state()``, an
+:class:`OptState` ``(code, hyper, s1, s2, t)`` with ``hyper = [lr,
+beta1/momentum, beta2/rho, eps]`` (float64), two state buffers shaped like the
+parameters and a step counter.
 Adam follows PyTorch's formula (bias corrections applied to lr and eps).
 """
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 
-from ._jit import kernel
+from .jit import kernel
 
 SGD_CODE, ADAM_CODE, RMSPROP_CODE = 0, 1, 2
+#: An optimiser as the compiled step sees it.
+OptState = namedtuple("OptState", "code hyper s1 s2 t")
 
 
 @kernel
@@ -109,7 +113,7 @@ class Optimizer:
         return self
 
     def state(self):
-        return (self.code, self.hyper(), self.s1, self.s2, self.t)
+        return OptState(self.code, self.hyper(), self.s1, self.s2, self.t)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
         """Update ``params`` in place from ``grads``."""

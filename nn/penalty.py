@@ -21,12 +21,19 @@ and the curvature terms flow back through the forward graph, l = L..1:
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
-from ._jit import kernel
+from .jit import kernel
 from .activations import SIGMOID, TANH, second_derivative, times_derivative
 from .mlp import check_batch
 from .mlp_kernels import cache_size, column_sum, forward, layer_view
+
+
+#: The gradient penalty's buffers as the compiled D step sees them: the interpolated rows, the penalty's
+#: parameter gradient, three caches, and the scratch of :func:`penalty_and_grad`.
+GPScratch = namedtuple("GPScratch", "xhat grad c1 c2 c3 su sa sb sc sw")
 
 
 @kernel

@@ -12,7 +12,7 @@ Same layout and buffers as :mod:`nn.mlp_kernels` (``cache``, ``work``).
 """
 from __future__ import annotations
 
-from ._jit import kernel
+from .jit import kernel
 from .activations import bias_activate, times_derivative
 from .mlp_kernels import cache_size, layer_view
 

@@ -9,7 +9,9 @@ import pytest
 from scipy import io
 
 from mimgan.experiments import datasets as ds
-from mimgan.experiments.anomaly import GANAnomalyDetector, auc, check_dataset, odds_split
+from mimgan.experiments.datasets import DatasetRef
+from mimgan.experiments.anomaly import (GANAnomalyDetector, GANEnsembleDetector, auc, check_dataset, load_detector,
+                                       make_gan_detector, odds_split)
 from mimgan.experiments.anomaly.classical import ClassicalDetector, require_pyod
 from mimgan.experiments.anomaly.ensemble import combine, member_seed, member_stats
 from mimgan.experiments.cli import main
@@ -65,7 +67,7 @@ def test_classical_detector_contract():
     assert det.labels_.mean() == pytest.approx(0.05, abs=0.01)
     far = np.vstack([X[:5], X[:5] + 20])
     assert det.predict(far).tolist() == [0] * 5 + [1] * 5
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match="features"):
         det.decision_function(X[:, :3])
     with pytest.raises(ValueError, match="NaN"):
         det.fit(np.where(X > 2, np.nan, X))
@@ -91,14 +93,14 @@ def test_ensemble_is_the_mean_of_members_standardised_on_their_training_scores(t
     X = np.random.default_rng(3).standard_normal((240, 3))
     Xt = np.vstack([X[:20], X[:10] + 3])
     kw = dict(hidden=8, latent_dim=4, n_iter=30, latent_steps=5, random_state=11)
-    ens = GANAnomalyDetector(n_members=3, n_threads=2, **kw).fit(X)  # members train side by side
+    ens = GANEnsembleDetector(n_members=3, n_threads=2, **kw).fit(X)  # members train side by side
     # oracle: three detectors trained on their own from the member seeds
     singles = [GANAnomalyDetector(**{**kw, "random_state": member_seed(11, k)}).fit(X) for k in range(3)]
     train = np.array([d.decision_scores_ for d in singles])
     test = np.array([d.decision_function(Xt) for d in singles])
     want = ((test - train.mean(1, keepdims=True)) / train.std(1, keepdims=True)).mean(0)
     np.testing.assert_allclose(ens.decision_function(Xt), want, rtol=1e-12, atol=1e-12)
-    one_by_one = GANAnomalyDetector(n_members=3, n_threads=1, **kw).fit(X)
+    one_by_one = GANEnsembleDetector(n_members=3, n_threads=1, **kw).fit(X)
     assert np.array_equal(one_by_one.decision_function(Xt), ens.decision_function(Xt))
     np.testing.assert_allclose(ens.decision_scores_,
                                ((train - train.mean(1, keepdims=True)) / train.std(1, keepdims=True)).mean(0))
@@ -108,11 +110,16 @@ def test_ensemble_is_the_mean_of_members_standardised_on_their_training_scores(t
     other = ens.threshold_for("output")
     tr_o = np.array([d.threshold_for("output") for d in singles])  # each member's own threshold differs
     assert np.isfinite(other) and not np.isclose(other, tr_o).all()
-    again = GANAnomalyDetector.load(ens.save(tmp_path / "ens.npz"))
+    again = GANEnsembleDetector.load(ens.save(tmp_path / "ens.npz"))
     assert np.array_equal(again.decision_function(Xt), ens.decision_function(Xt))
     assert again.threshold_for("output") == other
+    assert type(load_detector(tmp_path / "ens.npz")) is GANEnsembleDetector
+    with pytest.raises(ValueError, match="GANEnsembleDetector.load"):
+        GANAnomalyDetector.load(tmp_path / "ens.npz")
     with pytest.raises(ValueError, match="n_members"):
-        GANAnomalyDetector(n_members=0).fit(X)
+        GANEnsembleDetector(n_members=0).fit(X)
+    assert type(make_gan_detector("mim", n_members=1)) is GANAnomalyDetector
+    assert make_gan_detector("mim", n_members=4).n_members == 4
 
 
 def test_combine_and_member_stats():
@@ -126,7 +133,7 @@ def test_combine_and_member_stats():
 
 def test_feature_matching_score_is_the_l1_residual_of_ds_last_hidden_layer():
     X = np.random.default_rng(5).standard_normal((200, 3))
-    det = GANAnomalyDetector(score="fm", hidden=8, latent_dim=4, n_iter=30, latent_steps=5, lam=0.3, eta=0.2).fit(X)
+    det = GANAnomalyDetector(discriminator_term="fm", hidden=8, latent_dim=4, n_iter=30, latent_steps=5, lam=0.3, eta=0.2).fit(X)
     D = det.gan_.D
 
     def hidden(A):  # a plain NumPy forward pass to D's last hidden layer (leaky ReLU, slope 0.2)
@@ -144,8 +151,8 @@ def test_feature_matching_score_is_the_l1_residual_of_ds_last_hidden_layer():
     assert np.allclose(t["score"], 0.8 * t["J"] + 0.2 * t["h_ce_input"])
     ce = GANAnomalyDetector(hidden=8, latent_dim=4, n_iter=30, latent_steps=5, lam=0.3, eta=0.2).fit(X)
     assert "feature_matching" not in ce.score_terms(X[:7])
-    with pytest.raises(ValueError, match="score"):
-        GANAnomalyDetector(score="l2").fit(X)
+    with pytest.raises(ValueError, match="discriminator_term"):
+        GANAnomalyDetector(discriminator_term="l2").fit(X)
 
 
 # ----------------------------------------------------------------- bad datasets
@@ -198,7 +205,7 @@ def test_benchmark_unknown_names(tmp_path, capsys):
     assert main(["benchmark", "--dataset", "cardio", "--preset", "huge", "--out", str(tmp_path)]) == 2
     assert "unknown preset(s) ['huge']" in capsys.readouterr().err
     assert main(["benchmark", "--dataset", "mnist", "--out", str(tmp_path)]) == 2
-    assert "ODDS-style tables" in capsys.readouterr().err
+    assert "takes tables of features and labels" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------- the command
@@ -225,7 +232,7 @@ def test_benchmark_command_writes_everything_and_a_rerun_computes_nothing(user_m
     assert "benchmark: 16 of 16 runs computed" in console
     assert "MIM vs PCA" in console or "MIM vs IForest" in console or "MIM vs ECOD" in console
     root = out / "benchmark"
-    for name in ("cardio", "mine", "all"):
+    for name in ("cardio", DatasetRef.parse(user_mat).key, "all"):
         for suffix in ("_table.csv", "_paired_tests.csv", "_summary.json", "_figure.png"):
             assert (root / f"{name}{suffix}").exists(), name + suffix
     summary = json.loads((root / "cardio_summary.json").read_text())
@@ -236,9 +243,9 @@ def test_benchmark_command_writes_everything_and_a_rerun_computes_nothing(user_m
     assert t["detector"] == "mim" and t["against"] == max(("iforest", "pca", "ecod"), key=lambda k: rows[k]["auc_mean"])
     # the GAN and the classical detectors saw the same test rows
     recs = [json.loads(p.read_text()) for p in (root / "runs").rglob("*.json")]
-    by = {(r["config"]["dataset"], r["config"]["seed"]): set() for r in recs}
+    by = {(DatasetRef.key_of(r["config"]), r["config"]["seed"]): set() for r in recs}
     for r in recs:
-        by[(r["config"]["dataset"], r["config"]["seed"])].add(json.dumps(r["split"], sort_keys=True))
+        by[(DatasetRef.key_of(r["config"]), r["config"]["seed"])].add(json.dumps(r["split"], sort_keys=True))
     assert len(recs) == 16 and all(len(v) == 1 for v in by.values())
     mtimes = {p: p.stat().st_mtime_ns for p in (root / "runs").rglob("*.json")}
     assert main(args) == 0

@@ -10,7 +10,7 @@ from scipy import io
 from mimgan.experiments.anomaly import GANAnomalyDetector, average_precision
 from mimgan.experiments.anomaly.defaults import settings_for_shape
 from mimgan.experiments.cli import main
-from mimgan.experiments.datasets import get_spec
+from mimgan.experiments.datasets import DatasetRef, get_spec
 
 
 def test_shape_rule_keeps_the_paper_settings():
@@ -69,13 +69,15 @@ def test_detect_on_a_users_file(rare_mat, tmp_path, capsys):
             "--quiet"]
     assert main(args) == 0
     console = capsys.readouterr().out
+    key = DatasetRef.parse(rare_mat).key  # "my data-<sha256[:8]>": the file's stem and its content
+    assert key.startswith("my data-") and len(key) == len("my data-") + 8
     # the settings used, on one line for the dataset, with the data-shape rule's values where none was given
-    assert "my data: hidden=16, depth=2, latent_dim=16, n_iter=30, batch_size=64" in console
+    assert f"{key}: hidden=16, depth=2, latent_dim=16, n_iter=30, batch_size=64" in console
     assert "contamination=0.005" in console and "readings logit" in console
     assert "AUC-PR" in console and "F1@k" in console and "F1 (Eq. 21)" in console
     assert "no Wilcoxon p (needs >= 6 paired seeds, has 3)" in console
     root = out / "detect"
-    runs = sorted((root / "runs" / "my data").glob("*-seed*-*.json"))
+    runs = sorted((root / "runs" / key).glob("*-seed*-*.json"))
     assert [p.name.split("-seed")[0] for p in runs] == ["gan"] * 3 + ["mim"] * 3
     for p in runs:
         rec = json.loads(p.read_text())
@@ -83,13 +85,13 @@ def test_detect_on_a_users_file(rare_mat, tmp_path, capsys):
         assert rec["detector_params"]["contamination"] == 0.005
         assert list(rec["metrics"]) == ["logit"] and list(rec["timings"]["score_test_s"]) == ["logit"]
         assert rec["latent_searches"] == {"train": 1, "test": 1}  # one search of each set: no second reading
-    summary = json.loads((root / "my data_summary.json").read_text())
-    assert summary["dataset"] == "my data" and summary["seeds"] == [0, 1, 2]
+    summary = json.loads((root / f"{key}_summary.json").read_text())
+    assert summary["dataset"] == key and summary["seeds"] == [0, 1, 2]
     assert summary["settings"]["mim"]["contamination"] == 0.005
     row = next(r for r in summary["table"] if r["gan"] == "mim")
-    assert row["dataset"] == "my data" and 0 <= row["auc_pr_mean"] <= 1 and 0 <= row["f1_at_k_mean"] <= 1
-    assert (root / "my data_table_logit.csv").exists() and not (root / "my data_table_output.csv").exists()
-    with open(root / "my data_paired_tests.csv") as fh:
+    assert row["dataset"] == key and 0 <= row["auc_pr_mean"] <= 1 and 0 <= row["f1_at_k_mean"] <= 1
+    assert (root / f"{key}_table_logit.csv").exists() and not (root / f"{key}_table_output.csv").exists()
+    with open(root / f"{key}_paired_tests.csv") as fh:
         tests = list(csv.DictReader(fh))
     assert tests[0]["p_value_note"] == "needs >= 6 paired seeds, has 3" and tests[0]["p_value"] == "nan"
     # Another option is another run: nothing is reused across settings.
@@ -104,7 +106,7 @@ def test_detect_readings_both_scores_twice(rare_mat, tmp_path):
     (p,) = (out / "detect" / "runs").rglob("*.json")
     rec = json.loads(p.read_text())
     assert set(rec["metrics"]) == {"logit", "output"} and rec["latent_searches"] == {"train": 2, "test": 2}
-    assert (out / "detect" / "my data_table_output.csv").exists()
+    assert (out / "detect" / f"{DatasetRef.parse(rare_mat).key}_table_output.csv").exists()
 
 
 def test_detect_preset_sets_the_detector_and_options_override_it(rare_mat, tmp_path):
@@ -115,5 +117,4 @@ def test_detect_preset_sets_the_detector_and_options_override_it(rare_mat, tmp_p
     (p,) = (out / "detect" / "runs").rglob("*.json")
     det = json.loads(p.read_text())["detector_params"]
     assert det["n_members"] == 5 and det["scaling"] == "minmax" and det["n_iter"] == 10  # the option wins
-    with pytest.raises(SystemExit):
-        main(["detect", "--dataset", str(rare_mat), "--preset", "huge"])
+    assert main(["detect", "--dataset", str(rare_mat), "--preset", "huge"]) == 2  # a usage error, in one line

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from mimgan import theory
 from mimgan.nn import MLP, GANTrainer, get_objective
-from mimgan.nn.objectives import (LABELS, REGISTRY, Family, check_names, label, register, split_list, split_spec,
-                                  theory_kind)
+from mimgan.nn.objectives import LABELS, REGISTRY, Family, Spec, check_names, label, register, split_list, split_spec
+from mimgan.theory import theory_kind
 from mimgan.nn.reference import losses as ref_losses, symbolic_losses
 from mimgan.theory import lab
 from mimgan.theory.checks import lab as lab_checks
@@ -110,6 +110,46 @@ def test_specs_parse_and_canonicalise():
     assert check_names(["mim", "fgan-js:generator_loss=saturating"]) == ["mim", "fgan-js:generator_loss=saturating"]
 
 
+def test_a_spec_is_a_value_parsed_once():
+    s = Spec.of("mim:omega=2,bounded=false")
+    assert s == Spec("mim", (("bounded", False), ("omega", 2))) and Spec.of(s) is s
+    assert str(s) == "mim:bounded=false,omega=2" and Spec.of(str(s)) == s  # canonical: sorted options
+    assert get_objective(s).spec == s and get_objective(s).name == str(s)
+    assert label(s) == label(str(s)) == "MIM (bounded=false, omega=2)"
+
+
+@pytest.mark.parametrize("names, message", [
+    (["foo"], "unknown GAN 'foo'; expected one of mim, "),
+    (["mim:omega=-1"], "invalid GAN 'mim:omega=-1': MIM's scale omega must be a positive number"),
+    (["mim:bounded=off"], "invalid GAN 'mim:bounded=off': option 'bounded'"),
+    (["mim:omega"], "invalid GAN spec 'mim:omega'"),
+    ([], "no GAN given"),
+])
+def test_a_bad_gan_list_gets_one_sentence_that_tells_unknown_from_invalid(names, message):
+    with pytest.raises(ValueError) as err:
+        check_names(names)
+    assert str(err.value).startswith(message) and str(err.value).count("unknown") <= 1, err.value
+
+
+def test_option_defaults_come_from_the_options_signature():
+    from mimgan.nn.objectives import mim
+    assert REGISTRY["mim"].defaults == {"bounded": True, "omega": 1.0}
+    assert get_objective("mim").config == {"bounded": True, "omega": 1.0, "n_critic": 1, "clip": 0.0, "gp_lambda": 0.0}
+    assert not hasattr(mim, "DEFAULTS")
+
+
+def test_verify_objective_runs_the_generic_theory_of_any_spec(capsys):
+    from mimgan.experiments import cli
+    assert cli.main(["verify", "--objective", "mim:omega=3,alpha:alpha=0.5,wgan-gp", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    for spec in ("lab.mim:omega=3", "lab.alpha:alpha=0.5", "lab.wgan "):
+        row = next(line for line in out.splitlines() if line.startswith(spec))
+        assert " holds " in row, row  # alpha < 1: D* is the optimum between the poles at 0 and 1
+    assert "3 checks" in out
+    assert cli.main(["verify", "--objective", "mim:omega=0"]) == 2
+    assert "invalid GAN 'mim:omega=0'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("spec, match", [
     ("vae", "unknown GAN objective"), ("mim:omega", "KEY=VALUE"), ("mim:omega=-1", "positive"),
     ("alpha:alpha=0", r"alpha must be in \(0, inf\]"), ("fgan-kl:divergence=js", "fixes"),
@@ -125,14 +165,13 @@ def test_bad_specs_name_the_problem(spec, match):
 TOY = '''
 """Toy: D minimises E_P[(D - 1)^2] + E_Pg[(D + 1)^2] on a raw logit; G minimises E_Pg[(D - 1)^2]."""
 import sympy as sp
-from mimgan.nn._jit import kernel
+from mimgan.nn.objectives import kernel
 from mimgan.nn.objectives.base import IDENTITY, D, Symbolic
 
 NAME = "toy"
 LABEL = "Toy"
 TITLE = "toy least squares"
 EQUATION = "tests"
-DEFAULTS = {}
 
 
 def options():
@@ -192,7 +231,7 @@ def test_a_toy_objective_in_a_temporary_module_registers_trains_and_gets_its_the
         (h1, s1), (h2, s2) = fit(), fit()
         assert len(h1) == 30 and np.all(np.isfinite(h1)) and h1 == h2 and np.array_equal(s1, s2)
         # The generic theory of the toy, with no line written for it: D* = (p - q)/(p + q), Pearson-type value.
-        th = theory.get_objective("toy")
+        th = theory.objective("toy")
         assert float(th.d_star.subs({theory.objectives.p: 3, theory.objectives.q: 1})) == pytest.approx(0.5)
         assert theory.optimal_discriminator("toy", 3.0, 1.0) == pytest.approx(0.5)
         assert lab.identify("toy").name == "triangular discrimination"

@@ -15,7 +15,8 @@ from mimgan.experiments import cli
 from mimgan.experiments.datasets import data_dir
 from mimgan.experiments.stages import STAGES
 from mimgan.nn import reference
-from mimgan.nn.objectives import LABELS, PAPER_FAMILIES, REGISTRY, theory_kind
+from mimgan.nn.objectives import LABELS, PAPER_FAMILIES, REGISTRY
+from mimgan.theory import theory_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBPACKAGES = ("theory", "nn", "experiments")
@@ -24,6 +25,7 @@ SUBPACKAGES = ("theory", "nn", "experiments")
 def _modules():
     """{dotted name: source path} of every module of the checkout, as installed under ``mimgan``."""
     out = {"mimgan": ROOT / "__init__.py"}
+    out.update({f"mimgan.{p.stem}": p for p in ROOT.glob("*.py") if p.name != "__init__.py"})
     for sub in SUBPACKAGES:
         for path in sorted((ROOT / sub).rglob("*.py")):
             rel = path.relative_to(ROOT).with_suffix("")
@@ -95,11 +97,56 @@ def test_no_import_cycles():
 
 
 def test_function_level_imports_are_few_and_not_cycle_dodges():
-    """Only one mimgan import is deferred into a function: the executors' BLAS limiter, which a pool
-    worker must import after its initializer capped the thread counts."""
+    """Two mimgan imports are deferred into a function: the executors' BLAS limiter, which a pool worker must
+    import after its initializer capped the thread counts, and the compiled batch losses, which a configured
+    objective loads only when it computes a loss (so the theory loads no compiled training code)."""
     _, inner = _import_graph()
     deferred = {(m, t) for m, ts in inner.items() for t in ts}
-    assert deferred <= {("mimgan.experiments.runs.executors", "mimgan.nn.blas")}, deferred
+    assert deferred <= {("mimgan.experiments.runs.executors", "mimgan.nn.blas"),
+                        ("mimgan.nn.objectives.configured", "mimgan.nn.objectives"),
+                        ("mimgan.nn.objectives.configured", "mimgan.nn.objectives.dispatch")}, deferred
+
+
+def _layer(module):
+    parts = module.split(".")
+    if parts[1:3] == ["nn", "objectives"]:
+        return "nn.objectives"
+    # the root package and its own modules (mimgan.files: atomic writes) are shared by every layer
+    return parts[1] if len(parts) > 1 and parts[1] in SUBPACKAGES else "mimgan"
+
+
+#: layer -> the layers it may import (besides itself and the root package's constants)
+ALLOWED_LAYERS = {"theory": {"nn.objectives", "nn"}, "nn.objectives": {"nn"}, "nn": {"nn.objectives"},
+                  "experiments": {"theory", "nn", "nn.objectives"}}
+
+
+def test_layers_theory_uses_only_objective_definitions_nn_uses_neither_theory_nor_experiments():
+    """theory -> nn.objectives only (and nn's lazy package, plus the jit decorator the objective modules use);
+    nn -> neither theory nor experiments; experiments -> both."""
+    top, inner = _import_graph()
+    bad = []
+    for m in top:
+        layer = _layer(m)
+        for t in top[m] | inner[m]:
+            tl = _layer(t)
+            if tl in (layer, "mimgan") or m.startswith(t + "."):
+                continue
+            if tl not in ALLOWED_LAYERS.get(layer, set()):
+                bad.append((m, t))
+            elif layer == "theory" and tl == "nn" and t not in ("mimgan.nn", "mimgan.nn.jit"):
+                bad.append((m, t))  # theory may reach nn only through nn.objectives
+    assert not bad, bad
+
+
+def test_theory_and_objectives_load_no_trainer():
+    code = ("import sys, mimgan.theory, mimgan.theory.checks, mimgan.nn.objectives\n"
+            "from mimgan.theory import objective\n"
+            "objective('mim:omega=3').d_star\n"
+            "print(sorted(m for m in sys.modules if m.startswith('mimgan.nn.') and not m.startswith('mimgan.nn.objectives')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=Path.home())
+    assert out.returncode == 0, out.stderr
+    loaded = eval(out.stdout.strip())
+    assert loaded == ["mimgan.nn.jit"], loaded
 
 
 def test_every_module_imports_in_a_fresh_interpreter():
@@ -188,3 +235,57 @@ def test_notebook_and_local_detection_with_a_relative_data_dir_from_the_reposito
     # every worker read the folder meant, given as an absolute path
     assert all(Path(r["data_dir"]).is_absolute() for r in records)
     assert {Path(r["data_dir"]).resolve() for r in records} == {data_dir().resolve()}
+
+
+def test_every_stage_satisfies_the_stage_protocol_with_the_same_split():
+    import inspect
+
+    from mimgan.experiments.stages.base import Stage
+    for name, stage in STAGES.items():
+        assert isinstance(stage, Stage), name
+        for fn in ("groups", "run", "run_name", "group_of", "summarise", "report", "defaults"):
+            assert inspect.isfunction(getattr(stage, fn)), (name, fn)
+        params = list(inspect.signature(stage.run).parameters)
+        assert params[:2] == [params[0], "data_dir"] and params[0] in ("cfg", "config"), (name, params)
+        assert list(inspect.signature(stage.summarise).parameters) == ["root", "label", "records"], name
+        assert list(inspect.signature(stage.report).parameters) == ["doc", "out", "groups"], name
+
+
+def test_no_stage_imports_another_stages_private_names():
+    top, inner = _import_graph()
+    for path in (ROOT / "experiments" / "stages").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level:
+                private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
+                assert not private, (path.name, node.module, private)
+
+
+def _links(path):
+    import re
+    return [m for m in re.findall(r"\]\(([^)#\s]+)\)", path.read_text()) if "://" not in m]
+
+
+def test_the_readme_is_a_short_front_door_linking_every_docs_page():
+    readme = ROOT / "README.md"
+    if not readme.exists():
+        pytest.skip("README not beside the tests (installed-package run)")
+    text = readme.read_text()
+    assert len(text.splitlines()) <= 200
+    first = text.split("```bash", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert first[0].startswith("pip install -e . && mimgan reproduce --quick")
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_cmd = ci.split("TEST_CMD='", 1)[1].split("'", 1)[0]
+    assert first[1].startswith(test_cmd), "the README's second command must be CI's test command"
+    linked = {(ROOT / link).resolve() for link in _links(readme)}
+    pages = {p.resolve() for p in (ROOT / "docs").glob("*.md")}
+    assert pages <= linked, sorted(str(p) for p in pages - linked)
+
+
+def test_every_relative_link_of_the_readme_and_docs_resolves():
+    files = [ROOT / "README.md", ROOT / "CHANGELOG.md", *(ROOT / "docs").glob("*.md")]
+    if not files[0].exists():
+        pytest.skip("README not beside the tests (installed-package run)")
+    broken = [(f.name, link) for f in files if f.exists() for link in _links(f)
+              if not (f.parent / link).exists()]
+    assert not broken, broken

@@ -14,7 +14,7 @@ from mimgan.experiments.anomaly import GANAnomalyDetector
 from mimgan.experiments.cli import main
 from mimgan.experiments.datasets import load_odds_mat
 from mimgan.nn import MLP
-from mimgan.nn.serialization import write_text_atomic
+from mimgan.files import write_text_atomic
 
 
 # ---------------------------------------------------------------- storage
@@ -118,7 +118,7 @@ def test_dataframe_columns_are_checked():
 @pytest.mark.parametrize("bad, message", [
     (np.array([["a", "b"], ["c", "d"]]), "must hold numbers"),
     (np.array([[1.0, None], [2.0, 3.0]], dtype=object), "must hold numbers"),
-    (np.zeros((5, 0)), "no features"),
+    (np.zeros((5, 0)), "0 feature"),
     (np.zeros((0, 2)), "empty batch"),
 ])
 def test_bad_arrays_name_the_problem(bad, message):
@@ -266,7 +266,7 @@ def test_atomic_writes_respect_the_umask_and_keep_an_existing_mode(tmp_path):
     import os
     import stat
 
-    from mimgan.nn.serialization import write_text_atomic
+    from mimgan.files import write_text_atomic
 
     old = os.umask(0o027)
     try:

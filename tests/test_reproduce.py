@@ -173,10 +173,10 @@ def test_user_errors_are_one_line_before_any_run(tmp_path, capsys):
     cases = [
         (base + ["--out", str(afile)], "is not a folder"),
         (base + ["--out", str(afile / "sub")], "Not a directory"),
-        (["detect", "--dataset", "cardio", "--gan", "", "--out", str(tmp_path)], "unknown GAN"),
+        (["detect", "--dataset", "cardio", "--gan", "", "--out", str(tmp_path)], "no GAN given"),
         (["detect", "--dataset", "cardio", "--runs", "0", "--out", str(tmp_path)], "no seeds"),
         (["detect", "--dataset", "cardio", "--runs", "-3", "--out", str(tmp_path)], "no seeds"),
-        (["detect", "--dataset", str(tmp_path / "none.mat"), "--out", str(tmp_path)], "no such .mat file"),
+        (["detect", "--dataset", str(tmp_path / "none.mat"), "--out", str(tmp_path)], "no such data file"),
         (["report", str(tmp_path / "empty")], "no results folder"),
         (["reproduce", "--seeds", "0", "--dry-run", "--out", str(tmp_path)], "positive integer"),
     ]

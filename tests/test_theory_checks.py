@@ -122,7 +122,7 @@ def test_anomaly_score_checks_flip():
     from mimgan.theory.checks import anomaly_score
 
     r = anomaly_score.check_eq24_sigmoid_output()
-    assert r.verdict == HOLDS_UNDER_CONDITION and r.evidence["library_matches_symbolic_range"]
+    assert r.verdict == HOLDS_UNDER_CONDITION and r.evidence["numeric_matches_symbolic_range"]
     assert abs(r.evidence["range_width"] - (np.log(2) - np.log(1 + np.exp(-1)))) < 1e-12
     assert anomaly_score.check_eq24_sigmoid_output((-sp.oo, sp.oo)).verdict == HOLDS  # on the logit: (0, inf)
     u = anomaly_score.check_unseen_discriminator()

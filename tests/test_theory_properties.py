@@ -27,7 +27,7 @@ def pairs(draw):
 def test_d_star_beats_every_perturbation_pointwise(pq, delta, kind):
     P, Q = pq
     d = theory.optimal_discriminator(kind, P, Q)
-    obj = theory.get_objective(kind)
+    obj = theory.objective(kind)
     import sympy as sp
     f = sp.lambdify(sp.Symbol("u"), obj.f(sp.Symbol("u")), "numpy")
     g = sp.lambdify(sp.Symbol("u"), obj.g(sp.Symbol("u")), "numpy")

@@ -5,8 +5,10 @@ Public API
 bhattacharyya, renyi_divergence, jensen_shannon, kl_divergence,
 triangular_discrimination, pearson_chi2, wasserstein1
     Divergences the objectives reduce to at the optimum (Eq. 7–10).
-optimal_discriminator, value_at_optimum, OBJECTIVES, equilibrium_value
-    The objectives registry (Eq. 1–5).
+objective, SymbolicObjective, theory_kind, OBJECTIVES
+    The theory's view of each objective (Eq. 1–5): its sympy form, D*, equilibrium.
+optimal_discriminator, value_at_optimum, equilibrium_value
+    Numerics of that view.
 upsilon_mim, upsilon_kl, upsilon_mim_approx, upsilon_kl_approx
     Rare-event shares of Proposition 4 / Corollary 2 (Eq. 16–20).
 checks.run_all
@@ -23,14 +25,16 @@ from .divergences import (
     triangular_discrimination,
     wasserstein1,
 )
-from .objectives import OBJECTIVES, equilibrium_value, get_objective, optimal_discriminator, value_at_optimum
+from .objectives import (OBJECTIVES, SymbolicObjective, equilibrium_value, objective, optimal_discriminator, theory_kind,
+                         value_at_optimum)
 from .upsilon import q_from, upsilon_kl, upsilon_kl_approx, upsilon_mim, upsilon_mim_approx
 from .verdict import FAILS, HOLDS, HOLDS_UNDER_CONDITION, HOLDS_WITH_ERRATUM, CheckResult, Erratum
 
 __all__ = [
     "bhattacharyya", "renyi_divergence", "jensen_shannon", "kl_divergence", "triangular_discrimination",
     "pearson_chi2", "wasserstein1", "gaussian_bhattacharyya", "gaussian_renyi",
-    "optimal_discriminator", "value_at_optimum", "OBJECTIVES", "equilibrium_value", "get_objective",
+    "optimal_discriminator", "value_at_optimum", "OBJECTIVES", "equilibrium_value", "objective",
+    "SymbolicObjective", "theory_kind",
     "upsilon_mim", "upsilon_kl", "upsilon_mim_approx", "upsilon_kl_approx", "q_from",
     "CheckResult", "Erratum", "HOLDS", "HOLDS_WITH_ERRATUM", "HOLDS_UNDER_CONDITION", "FAILS",
 ]

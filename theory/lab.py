@@ -29,7 +29,7 @@ import sympy as sp
 from scipy.optimize import brentq, minimize_scalar
 
 from ..nn.objectives.base import D as _D, v as _v
-from .objectives import OBJECTIVES, get_objective, p, q
+from .objectives import OBJECTIVES, objective, p, q
 
 t = sp.Symbol("t", positive=True)
 
@@ -52,15 +52,31 @@ def kinds(pointwise_only: bool = False) -> list[str]:
 
 # ----------------------------------------------------------------- optimum
 
+def _stretch_around(vals, i0):
+    """``vals`` with everything outside the run of finite values around index ``i0`` set to inf."""
+    if not np.isfinite(vals[i0]):
+        return vals
+    bad = ~np.isfinite(vals)
+    left = np.nonzero(bad[:i0])[0]
+    right = np.nonzero(bad[i0:])[0]
+    out = np.full_like(vals, np.inf)
+    lo = left[-1] + 1 if left.size else 0
+    hi = i0 + right[0] if right.size else len(vals)
+    out[lo:hi] = vals[lo:hi]
+    return out
+
+
 def d_star_numeric(kind: str, p_, q_) -> np.ndarray:
     """Pointwise optimal D by a bounded scalar optimiser over D's range (no closed form used)."""
-    obj = get_objective(kind)
+    obj = objective(kind)
     if obj.symbolic.lipschitz:
         raise ValueError(f"objective {kind!r} has no pointwise optimum (Lipschitz critic)")
     sign = 1.0 if obj.discriminator == "min" else -1.0
     integrand = sp.lambdify((_D, p, q), obj.symbolic.f * p + obj.symbolic.g * q, "math")
-    # The unconstrained optimum (Lemma 1's), over the integrand's own domain: a grid finds the
-    # feasible stretch and the best point, then Brent refines inside the neighbouring cells.
+    # The unconstrained optimum (Lemma 1's), over the stretch of the integrand's domain that holds D = 1/2 (a
+    # value every output map reaches): a grid finds that stretch and its best point, then Brent refines inside
+    # the neighbouring cells.  Beyond a pole the integrand can be unbounded (alpha-GAN with alpha < 1 is a
+    # rational function of D with poles at 0 and 1), so a global search would run off to the pole.
     grid = np.concatenate([np.linspace(-60.0, 60.0, 4801), np.linspace(1e-9, 1 - 1e-9, 2001)])
     grid.sort()
     out = []
@@ -72,6 +88,7 @@ def d_star_numeric(kind: str, p_, q_) -> np.ndarray:
                 return np.inf
             return val if np.isfinite(val) and not isinstance(val, complex) else np.inf
         vals = np.array([h(x) for x in grid])
+        vals = _stretch_around(vals, int(np.searchsorted(grid, 0.5)))
         i = int(np.argmin(vals))
         lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
         res = minimize_scalar(h, bounds=(lo, hi), method="bounded", options={"xatol": 1e-13, "maxiter": 500})
@@ -81,7 +98,7 @@ def d_star_numeric(kind: str, p_, q_) -> np.ndarray:
 
 def second_order_ok(kind: str, n: int = 50, seed: int = 1) -> bool:
     """The second derivative at sympy's D* has the discriminator's sign (a minimum for "min") at random (p, q)."""
-    obj = get_objective(kind)
+    obj = objective(kind)
     second = sp.diff(obj.pointwise(_D), _D, 2).subs(_D, obj.d_star)
     pts = np.random.default_rng(seed).uniform(0.05, 3.0, size=(n, 2))
     vals = np.asarray(sp.lambdify((p, q), second, "numpy")(pts[:, 0], pts[:, 1]), float) + 0 * pts[:, 0]
@@ -94,7 +111,7 @@ def second_order_ok(kind: str, n: int = 50, seed: int = 1) -> bool:
 @lru_cache(maxsize=None)
 def phi(kind: str) -> sp.Expr:
     """The criterion at D* per unit of Pg mass, as a function of t = p/q (q = 1)."""
-    obj = get_objective(kind)
+    obj = objective(kind)
     if obj.d_star is None:
         raise ValueError(f"objective {kind!r} has no closed-form pointwise optimum")
     ds = obj.d_star.subs({p: t, q: 1})
@@ -151,7 +168,7 @@ def _identify(kind, f, const, fn):
     fv = np.asarray(fn(ts), float) + 0 * ts
     grid = np.linspace(0.02, 20, 400)
     f2 = np.asarray(sp.lambdify(t, sp.diff(f, t, 2), "numpy")(grid), float) + 0 * grid
-    want = 1.0 if get_objective(kind).symbolic.generator_minimises_value else -1.0
+    want = 1.0 if objective(kind).symbolic.generator_minimises_value else -1.0
     convex = bool(np.all(want * f2 >= -1e-12))
     for name, g in NAMED.items():
         gn = _normalised(g)
@@ -198,7 +215,7 @@ def divergence_value_continuous(kind: str, P, Q, lo: float = -15.0, hi: float = 
 
 def equilibrium_numeric(kind: str) -> float:
     """The criterion at P = Pg from the numeric optimiser (cross-checks the symbolic equilibrium value)."""
-    obj = get_objective(kind)
+    obj = objective(kind)
     if obj.symbolic.lipschitz:
         return 0.0
     d = float(d_star_numeric(kind, np.array([1.0]), np.array([1.0]))[0])
@@ -326,7 +343,7 @@ def multiplier(kind: str, eps) -> np.ndarray:
     discriminator says ε (Appendix A compares the saturating GAN's and MIM's at D = ε).  For an
     identity-output objective, D = v at the same v.
     """
-    obj = get_objective(kind)
+    obj = objective(kind)
     expr = sp.diff(obj.symbolic.generator.subs(_D, obj.symbolic.output), _v)
     fn = sp.lambdify(_v, expr, "numpy")
     eps = np.asarray(eps, float)
@@ -350,7 +367,7 @@ def _intervals(mask, x):
 
 def _same_multiplier(kind, ref_of_eps) -> bool:
     """The multiplier is symbolically ``ref_of_eps`` (as a function of eps = sigmoid(v))."""
-    obj = get_objective(kind)
+    obj = objective(kind)
     expr = sp.diff(obj.symbolic.generator.subs(_D, obj.symbolic.output), _v)
     e = sp.Symbol("e", positive=True)
     at = sp.simplify(expr.subs(_v, sp.log(e / (1 - e))))

@@ -28,7 +28,7 @@ from functools import cached_property
 import numpy as np
 import sympy as sp
 
-from ..nn.objectives import REGISTRY, get_objective as _configure, split_spec
+from ..nn.objectives import REGISTRY, Spec, get_objective as _configure
 from ..nn.objectives import gan as _gan_module
 from ..nn.objectives.base import IDENTITY, D as _D, Symbolic
 from ._validate import densities, distribution_pair
@@ -48,11 +48,26 @@ STATED_VALUES = {
 TITLES = {"gan": "original GAN (minimax)", "gan-ns": "original GAN, non-saturating generator loss -ln D",
           "lsgan": "LSGAN (a=0, b=1, c=1)"}
 EQUATIONS = {"gan": "Goodfellow et al. 2014; paper Eq. 19", "gan-ns": "Goodfellow et al. 2014; paper Eq. 28"}
+#: Registry names whose theory is another kind's (W-GP trains the WGAN critic loss plus a penalty; the theory
+#: of its game is WGAN's).
+THEORY_KINDS = {"wgan-gp": "wgan"}
+#: Options of the objective the theory studies, where they differ from the training defaults: the original
+#: GAN's theory is the minimax game of Eq. 1, while it trains with the non-saturating generator loss.
+THEORY_OPTIONS = {"gan": {"generator_loss": "saturating"}}
+
+
+def theory_kind(spec) -> str:
+    """The objective the theory studies for a training spec: a registry name's theory kind, or the spec itself."""
+    s = Spec.of(spec)
+    if s.name not in REGISTRY:
+        raise ValueError(f"unknown GAN objective {s.name!r}; expected one of {', '.join(REGISTRY)}")
+    return str(s) if s.options else THEORY_KINDS.get(s.name, s.name)
 
 
 @dataclass(frozen=True)
-class Objective:
-    """One objective in the form of Eq. 2, as the theory sees it.
+class SymbolicObjective:
+    """One objective in the form of Eq. 2, as the theory sees it (not :class:`nn.objectives.Objective`, the
+    configured objective training uses).
 
     Attributes
     ----------
@@ -176,29 +191,33 @@ def _simplest(expr):
     return squared if (at_equal.has(sp.nan) or at_equal.is_finite is False) else plain
 
 
-OBJECTIVES: dict[str, Objective] = {}
+OBJECTIVES: dict[str, SymbolicObjective] = {}
 #: Objectives built from specs with options ("mim:omega=2"), kept apart from the registry's kinds.
-_SPECS: dict[str, Objective] = {}
+_SPECS: dict[str, SymbolicObjective] = {}
 
 
-def _build(kind: str) -> Objective:
+def _build(kind: str) -> SymbolicObjective:
     """The theory objective of a kind: a theory name of the registry, ``gan-ns``, or any spec."""
     if kind == "gan-ns":
         module, opts, fam_key = _gan_module, {}, "gan"
     else:
-        base, spec_opts = split_spec(kind)
-        names = {fam.theory or name: name for name, fam in REGISTRY.items()}
+        try:
+            parsed = Spec.of(kind)
+        except ValueError as exc:
+            raise ValueError(f"bad objective kind {kind!r}: {exc}") from None
+        base, spec_opts = parsed.name, parsed.opts
+        names = {THEORY_KINDS.get(name, name): name for name in REGISTRY}
         fam_key = names.get(base, base)
         if fam_key not in REGISTRY:
             raise ValueError(f"unknown objective kind {kind!r}; expected one of {sorted(OBJECTIVES)} or a registered spec")
         fam = REGISTRY[fam_key]
-        opts = {**fam.fixed, **(fam.theory_options if not spec_opts else {}), **spec_opts}
+        opts = {**fam.fixed, **(THEORY_OPTIONS.get(fam_key, {}) if not spec_opts else {}), **spec_opts}
         module = fam.module
     configured = _configure(fam_key, **opts)
     module_opts = configured.objective_options()
     sym = module.symbolic(**module_opts)
     title = TITLES.get(kind) or (REGISTRY[fam_key].label and f"{module.TITLE}, {REGISTRY[fam_key].label}") or module.TITLE
-    return Objective(kind, title, EQUATIONS.get(kind, module.EQUATION), sym, configured.options, module,
+    return SymbolicObjective(kind, title, EQUATIONS.get(kind, module.EQUATION), sym, configured.options, module,
                      STATED_VALUES.get(kind, "computed by theory.lab"))
 
 
@@ -206,7 +225,7 @@ def _register_all():
     OBJECTIVES.clear()
     kinds = []
     for name, fam in REGISTRY.items():
-        kinds.append(fam.theory or name)
+        kinds.append(THEORY_KINDS.get(name, name))
         if name == "gan":
             kinds.append("gan-ns")
     for kind in dict.fromkeys(kinds):
@@ -216,8 +235,9 @@ def _register_all():
 _register_all()
 
 
-def get_objective(kind: str) -> Objective:
-    """Look up an objective by kind (or build it from a spec such as ``"mim:omega=2"``)."""
+def objective(kind) -> SymbolicObjective:
+    """The theory's view of an objective kind: a registry theory name, ``"gan-ns"``, or any spec (``"mim:omega=2"``)."""
+    kind = str(kind) if isinstance(kind, Spec) else kind
     if not isinstance(kind, str):
         raise ValueError(f"unknown objective kind {kind!r}; expected one of {sorted(OBJECTIVES)}")
     if kind in OBJECTIVES:
@@ -229,7 +249,7 @@ def get_objective(kind: str) -> Objective:
 
 def equilibrium_value(kind: str) -> float:
     """The generator criterion at P = Pg (the normalising constant used by Figure 1)."""
-    return float(get_objective(kind).equilibrium_value)
+    return float(objective(kind).equilibrium_value)
 
 
 # ---------------------------------------------------------------- numerics
@@ -254,7 +274,7 @@ def optimal_discriminator(kind: str, p, q):
     -------
     numpy.ndarray or float
     """
-    obj = get_objective(kind)
+    obj = objective(kind)
     if obj.symbolic.lipschitz:
         raise ValueError(f"objective {kind!r} has no pointwise optimal discriminator "
                          "(the WGAN critic is constrained to be 1-Lipschitz, not pointwise)")
@@ -268,7 +288,7 @@ def optimal_discriminator(kind: str, p, q):
     return out if out.ndim else float(out)
 
 
-def _pointwise_value(obj: Objective, lp, lq, bounded=False):
+def _pointwise_value(obj: SymbolicObjective, lp, lq, bounded=False):
     """Integrand of the criterion at the optimal D, from log-densities.
 
     The module's ``pointwise_value`` works with log-densities so far tails stay
@@ -360,7 +380,7 @@ def value_at_optimum(kind: str, P, Q, bounded: bool = False) -> float:
     optimal transport cost of the monotone coupling,
     :math:`\int_0^1 |F_P^{-1}(t) - F_Q^{-1}(t)|\,dt` (1-D distributions only).
     """
-    obj = get_objective(kind)
+    obj = objective(kind)
     form, P, Q = distribution_pair(P, Q)
     if obj.symbolic.lipschitz:
         if form == "discrete":

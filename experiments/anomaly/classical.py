@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from .detector import NotFittedError
+from .base import BaseDetector, check_contamination, check_X
 from .scaling import Standardize
 
 #: name -> (label, pyod module, pyod class, takes random_state)
@@ -66,7 +66,7 @@ def check_classical(name: str) -> str:
     return name
 
 
-class ClassicalDetector:
+class ClassicalDetector(BaseDetector):
     """A pyod detector on standardised features, with ``fit`` / ``decision_function`` / ``predict``.
 
     Parameters
@@ -92,9 +92,6 @@ class ClassicalDetector:
         self.name = name
         self.contamination = contamination
         self.random_state = random_state
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {"name": self.name, "contamination": self.contamination, "random_state": self.random_state}
 
     def _build(self, Xs):
         import importlib
@@ -122,13 +119,10 @@ class ClassicalDetector:
         return getattr(importlib.import_module(module), cls)(**kwargs)
 
     def fit(self, X, y=None):
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[0] < 2:
-            raise ValueError(f"X must be a 2-D array with at least 2 rows, got shape {X.shape}")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or inf")
-        if not (isinstance(self.contamination, (int, float)) and 0 < self.contamination <= 0.5):
-            raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination!r}")
+        check_contamination(self.contamination)
+        X = check_X(X, dtype=np.float64, owner=type(self).__name__)
+        if X.shape[0] < 2:
+            raise ValueError(f"X has {X.shape[0]} sample(s); a classical detector needs at least 2")
         self.notes_, self.changed_ = [], {}
         t0 = time.perf_counter()
         self.scaler_ = Standardize().fit(X)
@@ -138,9 +132,7 @@ class ClassicalDetector:
             warnings.simplefilter("ignore")  # pyod/scikit-learn deprecation chatter, not findings
             self.model_.fit(Xs)
         self.n_features_in_ = X.shape[1]
-        self.decision_scores_ = self._finite(np.asarray(self.model_.decision_scores_, dtype=np.float64), "training")
-        self.threshold_ = float(np.quantile(self.decision_scores_, 1.0 - self.contamination))
-        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
+        self._set_training_scores(self._finite(np.asarray(self.model_.decision_scores_, dtype=np.float64), "training"))
         self.timings_ = {"fit_s": time.perf_counter() - t0}
         return self
 
@@ -152,20 +144,9 @@ class ClassicalDetector:
 
     def decision_function(self, X):
         """Anomaly scores (higher = more anomalous), pyod's convention and ours."""
-        if not hasattr(self, "model_"):
-            raise NotFittedError(f"this ClassicalDetector({self.name!r}) is not fitted yet; call fit(X) first")
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X must have shape (n, {self.n_features_in_}), got {X.shape}")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or inf")
+        self._check_fitted()
+        X = check_X(X, self.n_features_in_, dtype=np.float64, owner=type(self).__name__)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             s = np.asarray(self.model_.decision_function(self.scaler_.transform(X)), dtype=np.float64)
         return self._finite(s, "test")
-
-    def threshold_for(self, ce_input=None) -> float:
-        return self.threshold_
-
-    def predict(self, X):
-        return (self.decision_function(X) > self.threshold_).astype(np.int64)

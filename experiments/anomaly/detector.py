@@ -6,41 +6,32 @@
 """
 from __future__ import annotations
 
-import inspect
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ...nn import MLP, Adam, GANTrainer, get_objective
-from ...nn.latent_search import cross_entropy, initial_latents, layer_rows, logits_rows, search_rows
 from ... import __version__
-from ...nn.blas import blas_threads, budget as blas_budget
-from ...nn.mlp_kernels import cache_size
+from ...nn.gan import GANTrainer
+from ...nn.mlp import MLP
+from ...nn.objectives import get_objective
+from ...nn.optim import Adam
+from ...nn.scoring import score_terms
 from ...nn.serialization import FORMAT_VERSION, load_npz, save_npz_atomic
-from ...nn.mlp import check_batch
-
-from .ensemble import check_members, combine, member_seed, member_stats
+from .base import BaseDetector, NotFittedError, check_contamination, check_X, column_names  # noqa: F401 - NotFittedError re-exported
 from .scaling import SCALINGS, make_scaler
 
 CE_INPUTS = ("logit", "output")
 #: Discriminator terms of the score: Eq. 23's cross-entropy, or EGBAD's feature-matching residual.
-SCORES = ("ce", "fm")
+DISCRIMINATOR_TERMS = ("ce", "fm")
 
 
 #: Largest p of Eq. 23's norm: |r|^p overflows float64 for p in the hundreds (and the norm is max-like long before).
 MAX_P = 100.0
 #: A GAN cannot learn a distribution from fewer distinct training rows than this.
 MIN_DISTINCT_ROWS = 10
-
-
-def _column_names(X):
-    """Column names of a DataFrame (as scikit-learn's ``feature_names_in_``), else None."""
-    cols = getattr(X, "columns", None)
-    if cols is None or not all(isinstance(c, str) for c in cols):
-        return None
-    return np.asarray(list(cols), dtype=object)
+#: What marks a file as a saved GAN detector (an ensemble's too; its meta also lists the members).
+FILE_TAG = {"format": FORMAT_VERSION, "library": "mimgan", "kind": "GANAnomalyDetector", "version": __version__}
 
 
 def _is_real(v) -> bool:
@@ -51,17 +42,18 @@ def _is_int(v) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
 
-class NotFittedError(ValueError, AttributeError):
-    """decision_function/predict called before fit (as in scikit-learn)."""
+def _names_list(names):
+    return None if names is None or len(names) == 0 else [str(n) for n in names]
 
 
-class GANAnomalyDetector:
+class GANAnomalyDetector(BaseDetector):
     """Train a GAN on (mostly normal) data; score rows by the latent search of Eq. 22–25.
 
     Parameters
     ----------
-    objective : {"mim", "gan", "lsgan", "wgan", "wgan-gp"}
-        The GAN family (the experiment swaps only this, Section IV-B2).
+    objective : str
+        An objective spec (``"mim"``, ``"gan"``, ``"lsgan"``, ``"wgan"``, ``"mim:omega=2"``, any registered
+        objective; see :mod:`nn.objectives`).  Section IV-B2 swaps only this.
     hidden : int
         Hidden width of G and D (paper: 64 for Cardio/Thyroid, 256 for MNIST/Musk).
     depth : int
@@ -100,26 +92,18 @@ class GANAnomalyDetector:
         range of the generator's tanh output (Section IV); ``"standard"`` uses
         z-scores, as classical detectors usually do, with a linear generator
         output so that every scaled value is reachable.
-    score : {"ce", "fm"}
+    discriminator_term : {"ce", "fm"}
         The discriminator term of J (Eq. 23) once the latent search has
         found z*: ``"ce"`` (default, the paper) is H_ce(D(G(z*))); ``"fm"`` is
         EGBAD's feature-matching residual ||f(x) - f(G(z*))||_1 / width, with f
         the last hidden layer of D (Zenati et al. 2018).  The search itself
         always minimises Eq. 23 as printed.
-    n_members : int
-        1 (default) is one GAN.  K > 1 trains K GANs from the seeds
-        ``random_state + 7919 k`` and averages their scores after standardising
-        each by the mean and standard deviation of its training scores (the
-        rows of ``decision_scores_``), so no member dominates by its scale.
-        Members train side by side on up to ``n_threads`` threads (default:
-        the BLAS thread budget, i.e. the cores this process may use), with
-        the same bits as one after another.
+
+    Several GANs from several seeds, scores combined: :class:`GANEnsembleDetector`.
 
     Attributes
     ----------
-    gan_ : nn.GANTrainer  (the first member's when ``n_members > 1``)
-    members_ : list of GANAnomalyDetector  (only when ``n_members > 1``)
-    member_stats_ : ndarray (K, 2)  (mean and std of each member's training scores)
+    gan_ : nn.GANTrainer
     scaler_ : MinMaxToTanh or Standardize
     decision_scores_ : ndarray  (scores of the training rows)
     threshold_ : float
@@ -131,7 +115,7 @@ class GANAnomalyDetector:
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
-                 n_threads=None, progress=False, scaling="minmax", score="ce", n_members=1):
+                 n_threads=None, progress=False, scaling="minmax", discriminator_term="ce"):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
@@ -154,32 +138,7 @@ class GANAnomalyDetector:
         self.n_threads = n_threads
         self.progress = progress
         self.scaling = scaling
-        self.score = score
-        self.n_members = n_members
-
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        return [n for n in inspect.signature(cls.__init__).parameters if n != "self"]
-
-    def get_params(self, deep: bool = True) -> dict:
-        """The constructor's parameters (scikit-learn's contract; none is itself an estimator, so
-        ``deep`` changes nothing)."""
-        return {k: getattr(self, k) for k in self._param_names()}
-
-    def set_params(self, **params) -> "GANAnomalyDetector":
-        """Set constructor parameters by name; returns ``self``. The next ``fit`` uses them."""
-        valid = self._param_names()
-        bad = sorted(set(params) - set(valid))
-        if bad:
-            raise ValueError(f"invalid parameter(s) {bad} for GANAnomalyDetector; valid: {valid}")
-        for k, v in params.items():
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self) -> str:
-        defaults = {n: p.default for n, p in inspect.signature(type(self).__init__).parameters.items() if n != "self"}
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
-        return f"GANAnomalyDetector({', '.join(changed)})"
+        self.discriminator_term = discriminator_term
 
     def check_params(self) -> "GANAnomalyDetector":
         """Raise a ValueError naming the first invalid constructor parameter (``fit`` calls it too)."""
@@ -188,14 +147,12 @@ class GANAnomalyDetector:
         return self
 
     def _validate_params(self):
-        if not (isinstance(self.contamination, (int, float)) and 0 < self.contamination <= 0.5):
-            raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination!r}")
+        check_contamination(self.contamination)
         if self.scaling not in SCALINGS:
             raise ValueError(f"scaling must be one of {tuple(SCALINGS)}, got {self.scaling!r}")
-        if self.score not in SCORES:
-            raise ValueError(f"score must be one of {SCORES} (Eq. 23's cross-entropy or feature matching), "
-                             f"got {self.score!r}")
-        check_members(self.n_members)
+        if self.discriminator_term not in DISCRIMINATOR_TERMS:
+            raise ValueError(f"discriminator_term must be one of {DISCRIMINATOR_TERMS} (Eq. 23's cross-entropy or "
+                             f"feature matching), got {self.discriminator_term!r}")
         if self.ce_input not in CE_INPUTS:
             raise ValueError(f"ce_input must be one of {CE_INPUTS}, got {self.ce_input!r}")
         for name in ("lam", "eta"):
@@ -221,16 +178,15 @@ class GANAnomalyDetector:
             raise ValueError(f"random_state must be None or a non-negative integer, got {self.random_state!r}")
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y=None):
-        """Scale (fitted on X), train the GAN(s) on X, score X to set ``threshold_``."""
+    def _begin_fit(self, X) -> np.ndarray:
+        """Parameters and X checked; ``random_state_``, ``n_features_in_`` and ``feature_names_in_`` set."""
         self._validate_params()
-        names = _column_names(X)
-        X = check_batch(X, np.shape(X)[1] if np.ndim(X) == 2 else -1, name="X")
+        names = column_names(X)
+        X = check_X(X, owner=type(self).__name__)
         distinct = len(np.unique(X, axis=0))
         if distinct < MIN_DISTINCT_ROWS:
-            raise ValueError(f"X has {distinct} distinct row(s); the GAN needs at least {MIN_DISTINCT_ROWS} to "
-                             "learn what normal data looks like")
-        t0 = time.perf_counter()
+            raise ValueError(f"X has {len(X)} sample(s), {distinct} distinct; the GAN needs at least "
+                             f"{MIN_DISTINCT_ROWS} distinct rows to learn what normal data looks like")
         # random_state=None draws fresh entropy (scikit-learn's convention), recorded so the fit can be repeated.
         self.random_state_ = (int(np.random.SeedSequence().entropy % (1 << 31)) if self.random_state is None
                               else int(self.random_state))
@@ -239,19 +195,11 @@ class GANAnomalyDetector:
             self.feature_names_in_ = names
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        for attr in ("members_", "member_stats_"):
-            self.__dict__.pop(attr, None)
-        self._member_train_scores = {}
-        if self.n_members == 1:
-            self._fit_one(X)
-        else:
-            self._fit_members(X)
-        self.threshold_ = float(np.quantile(self.decision_scores_, 1.0 - self.contamination))
-        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
-        self.timings_["fit_s"] = time.perf_counter() - t0
-        return self
+        return X
 
-    def _fit_one(self, X):
+    def fit(self, X, y=None):
+        """Scale (fitted on X), train the GAN on X, score X to set ``threshold_`` (Eq. 21)."""
+        X = self._begin_fit(X)
         t0 = time.perf_counter()
         scaler, g_output = make_scaler(self.scaling)
         self.scaler_ = scaler.fit(X)
@@ -267,96 +215,41 @@ class GANAnomalyDetector:
         t1 = time.perf_counter()
         self.threshold_index_ = self._threshold_index(len(Xs))
         self._threshold_rows_scaled = Xs[self.threshold_index_]
-        self.decision_scores_ = self._score_scaled(self._threshold_rows_scaled)
-        self.timings_ = {"train_s": t1 - t0, "score_train_s": time.perf_counter() - t1}
-
-    def _fit_members(self, X):
-        """K single detectors from K seeds, scored on the same training rows, combined (:mod:`.ensemble`)."""
-        params = {**self.get_params(), "n_members": 1, "progress": False}
-        members = []
-        for k in range(self.n_members):
-            m = GANAnomalyDetector(**{**params, "random_state": member_seed(self.random_state_, k)})
-            m._threshold_seed = self.random_state_  # every member scores the same training rows
-            members.append(m)
-        workers = min(self.n_members, blas_budget() if self.n_threads is None else int(self.n_threads))
-        if workers <= 1:
-            self.members_ = [m.fit(X) for m in members]
-        else:
-            # Members are independent and the compiled kernels release the GIL, so they train side by side,
-            # one BLAS thread each; a member's bits do not depend on its BLAS thread count (tested).
-            with blas_threads(1), ThreadPoolExecutor(workers) as pool:
-                self.members_ = list(pool.map(lambda m: m.fit(X), members))
-        first = self.members_[0]
-        self.gan_, self.scaler_, self.threshold_index_ = first.gan_, first.scaler_, first.threshold_index_
-        train = [m.decision_scores_ for m in self.members_]
-        self._member_train_scores = {self.ce_input: train}
-        self.member_stats_ = member_stats(train)
-        self.decision_scores_ = combine(train, self.member_stats_)
-        self.timings_ = {key: sum(m.timings_[key] for m in self.members_) for key in ("train_s", "score_train_s")}
+        self._set_training_scores(self._score_scaled(self._threshold_rows_scaled))
+        self.timings_ = {"train_s": t1 - t0, "score_train_s": time.perf_counter() - t1,
+                         "fit_s": time.perf_counter() - t0}
+        return self
 
     def threshold_for(self, ce_input=None) -> float:
         """Eq. 21's threshold Gamma under either reading of Eq. 24: the (1 - contamination) quantile of
         the training scores (``threshold_rows`` of them) computed with that reading.
 
-        ``threshold_for()`` is ``threshold_``; the other reading costs one latent search of those rows
-        (per member).
+        ``threshold_for()`` is ``threshold_``; the other reading costs one latent search of those rows.
         """
         self._check_fitted()
         ce = self._reading(ce_input)
         if ce == self.ce_input:
             return self.threshold_
-        if self.n_members > 1:
-            train = self._members_train(ce)
-            scores = combine(train, member_stats(train))
-        else:
-            scores = self._score_scaled(self._threshold_rows_scaled, ce)
-        return float(np.quantile(scores, 1.0 - self.contamination))
-
-    def _members_train(self, ce):
-        """Each member's training scores under reading ``ce`` (computed once)."""
-        if ce not in self._member_train_scores:
-            self._member_train_scores[ce] = [m._score_scaled(m._threshold_rows_scaled, ce) for m in self.members_]
-        return self._member_train_scores[ce]
+        return self._quantile(self._score_scaled(self._threshold_rows_scaled, ce))
 
     def _threshold_index(self, n):
+        """The training rows that set the threshold: all, or ``threshold_rows`` of them (seeded; an ensemble's
+        members all draw the ensemble's rows)."""
         if self.threshold_rows is None or self.threshold_rows >= n:
             return np.arange(n)
         seed = getattr(self, "_threshold_seed", self.random_state_)
         return np.sort(np.random.default_rng([seed, 104729]).permutation(n)[:int(self.threshold_rows)])
 
     # -------------------------------------------------------------- scoring
-    def _check_fitted(self):
-        if not hasattr(self, "gan_"):
-            raise NotFittedError("this GANAnomalyDetector is not fitted yet; call fit(X) first")
-
-    def _search(self, Xs, ce_logit):
-        """Residual, the discriminator term of J and H_ce(D(x)) per row (float64)."""
-        G, D = self.gan_.G, self.gan_.D
-        Xs = np.ascontiguousarray(Xs, dtype=np.float32)
-        # z0 is a hash of the row itself: a row's score never depends on the other rows or its position.
-        Z = initial_latents(Xs, G.sizes[0], self.random_state_ * 7919 + 1)
-        res, hz = search_rows(G, D, Xs, Z, int(self.latent_steps), float(self.latent_lr), float(self.lam),
-                              float(self.p), float(self.beta), ce_logit, threads=self.n_threads,
-                              block_rows=int(self.block_rows))
-        logits = logits_rows(D.spec(), Xs, np.zeros(cache_size(D.sizes, len(Xs)), D.dtype)).astype(np.float64)
-        hx = np.array([cross_entropy(v, float(self.beta), ce_logit)[0] for v in logits])
-        terms = {"residual": res.astype(np.float64), "h_ce_generated": hz.astype(np.float64), "h_ce_input": hx}
-        if self.score == "fm":
-            # Z now holds z*; f = D's last hidden layer, each row computed alone like the search.
-            Gz = layer_rows(G, Z, -1).astype(np.float32)
-            terms["feature_matching"] = np.abs(layer_rows(D, Xs, -2) - layer_rows(D, Gz, -2)).mean(axis=1)
-        return terms
-
     def _terms(self, Xs, ce):
         """Eq. 23 and 25 term by term for already-scaled rows."""
-        t = self._search(Xs, ce == "logit")
-        disc = t["feature_matching"] if self.score == "fm" else t["h_ce_generated"]
-        t["J"] = (1 - self.lam) * t["residual"] + self.lam * disc
-        t["score"] = (1 - self.eta) * t["J"] + self.eta * t["h_ce_input"]
-        return t
+        return score_terms(self.gan_.G, self.gan_.D, Xs, seed=self.random_state_, steps=self.latent_steps,
+                           lr=self.latent_lr, lam=self.lam, p=self.p, beta=self.beta, ce_logit=ce == "logit",
+                           eta=self.eta, features=self.discriminator_term == "fm", threads=self.n_threads,
+                           block_rows=self.block_rows)
 
     def _check_columns(self, X):
-        names = _column_names(X)
+        names = column_names(X)
         fitted = getattr(self, "feature_names_in_", None)
         if fitted is not None and names is not None and list(names) != list(fitted):
             raise ValueError(f"X's columns {list(names)} are not those seen in fit {list(fitted)} (same names in the "
@@ -364,20 +257,14 @@ class GANAnomalyDetector:
         if fitted is not None and names is None:  # as scikit-learn: columns in another order would pass silently
             warnings.warn(f"X has no column names, but this detector was fitted on columns {list(fitted)}: its columns "
                           "are taken in that order", UserWarning, stacklevel=3)
-        return check_batch(X, self.n_features_in_, name="X")
+        return check_X(X, self.n_features_in_, owner=type(self).__name__)
 
     def score_terms(self, X, ce_input=None) -> dict:
         """The pieces of Eq. 23 and 25 per row: residual, H_ce(D(G(z))) (and the feature-matching term
-        with ``score="fm"``), J, H_ce(D(x)), S.  An ensemble gives ``member_scores`` (K, n) and the
-        combined ``score``."""
+        with ``discriminator_term="fm"``), J, H_ce(D(x)), S."""
         self._check_fitted()
         X = self._check_columns(X)
-        ce = self._reading(ce_input)
-        if self.n_members > 1:
-            member = np.array([m._score_scaled(m._scaled(X), ce) for m in self.members_])
-            train = self._members_train(ce)
-            return {"member_scores": member, "score": combine(member, member_stats(train))}
-        return self._terms(self._scaled(X), ce)
+        return self._terms(self._scaled(X), self._reading(ce_input))
 
     def _scaled(self, X):
         """The rows after the fitted scaling, in the network's float32; a value that scaling takes beyond float32
@@ -400,54 +287,39 @@ class GANAnomalyDetector:
         return self._terms(Xs, self.ce_input if ce_input is None else ce_input)["score"]
 
     def decision_function(self, X, ce_input=None):
-        """Anomaly score S of Eq. 25 per row (higher = more anomalous); an ensemble's combined score."""
+        """Anomaly score S of Eq. 25 per row (higher = more anomalous)."""
         return self.score_terms(X, ce_input)["score"]
 
-    def predict(self, X):
-        """Eq. 21: 1 where S > threshold_, else 0."""
-        return (self.decision_function(X) > self.threshold_).astype(np.int64)
-
     # ----------------------------------------------------------- persistence
+    def _meta(self) -> dict:
+        """The fitted state every saved detector records besides its arrays."""
+        return {"params": self.get_params(), "random_state_": self.random_state_, "n_features_in_": self.n_features_in_,
+                "threshold_": self.threshold_,
+                "feature_names_in_": _names_list(getattr(self, "feature_names_in_", None)),
+                "timings_": self.timings_}
+
     def _parts(self):
-        """(arrays, meta) of one fitted single detector."""
+        """(arrays, meta) of one fitted GAN."""
         arrays = {"G": self.gan_.G.params, "D": self.gan_.D.params, "decision_scores": self.decision_scores_,
                   "threshold_index": self.threshold_index_, "threshold_rows_scaled": self._threshold_rows_scaled}
         arrays.update({f"scaler.{k}": np.asarray(v) for k, v in vars(self.scaler_).items()})
-        meta = {"params": self.get_params(), "random_state_": self.random_state_,
-                "n_features_in_": self.n_features_in_, "threshold_": self.threshold_,
-                "feature_names_in_": list(getattr(self, "feature_names_in_", []) or []) or None,
-                "networks": self.gan_.config(), "timings_": self.timings_}
-        return arrays, meta
+        return arrays, {**self._meta(), "networks": self.gan_.config()}
 
     def save(self, path):
         """The fitted detector in one atomic, versioned ``.npz`` (the format of ``GANTrainer.save``):
-        networks, scaling, training scores and threshold (each member's, for an ensemble);
-        :meth:`load` gives bit-identical scores."""
+        networks, scaling, training scores and threshold; :meth:`load` gives bit-identical scores."""
         self._check_fitted()
-        if self.n_members == 1:
-            arrays, meta = self._parts()
-        else:
-            arrays, meta = {"decision_scores": self.decision_scores_, "member_stats": self.member_stats_}, {
-                "params": self.get_params(), "random_state_": self.random_state_,
-                "n_features_in_": self.n_features_in_, "threshold_": self.threshold_,
-                "feature_names_in_": list(getattr(self, "feature_names_in_", []) or []) or None,
-                "timings_": self.timings_, "members": []}
-            for k, m in enumerate(self.members_):
-                a, mm = m._parts()
-                arrays.update({f"member{k}/{key}": v for key, v in a.items()})
-                meta["members"].append(mm)
-        meta.update({"format": FORMAT_VERSION, "library": "mimgan", "kind": "GANAnomalyDetector",
-                     "version": __version__})
-        return save_npz_atomic(path, arrays, meta)
+        arrays, meta = self._parts()
+        return save_npz_atomic(path, arrays, {**meta, **FILE_TAG})
 
     @classmethod
-    def load(cls, path) -> "GANAnomalyDetector":
+    def load(cls, path):
         """A detector saved by :meth:`save`; a ValueError names the file and what is wrong with it: another kind or
         version, a missing array, weights of the wrong shape or not finite, parameters that are not valid."""
         try:
             det = cls._load(path)
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
-            raise ValueError(f"{path} is a damaged GANAnomalyDetector file ({type(exc).__name__}: {exc})") from None
+            raise ValueError(f"{path} is a damaged {cls.__name__} file ({type(exc).__name__}: {exc})") from None
         for m in getattr(det, "members_", None) or [det]:
             m._check_loaded(path)
         try:
@@ -470,24 +342,19 @@ class GANAnomalyDetector:
             raise ValueError(f"{path}: the stored training scores or threshold are not finite")
 
     @classmethod
-    def _load(cls, path):
+    def _read(cls, path):
         arrays, meta = load_npz(path)
         if meta.get("kind") != "GANAnomalyDetector":
             raise ValueError(f"{path} holds a {meta.get('kind', 'GANTrainer')!r}, not a saved GANAnomalyDetector")
-        if "members" not in meta:
-            return cls._from_parts(arrays, meta, path)
-        det = cls(**meta["params"])
-        det.members_ = []
-        for k, mm in enumerate(meta["members"]):
-            prefix = f"member{k}/"
-            part = {key[len(prefix):]: v for key, v in arrays.items() if key.startswith(prefix)}
-            det.members_.append(cls._from_parts(part, mm, path))
-        first = det.members_[0]
-        det.gan_, det.scaler_, det.threshold_index_ = first.gan_, first.scaler_, first.threshold_index_
-        det.member_stats_ = arrays["member_stats"]
-        det._member_train_scores = {det.ce_input: [m.decision_scores_ for m in det.members_]}
-        det._finish_load(arrays, meta)
-        return det
+        return arrays, meta
+
+    @classmethod
+    def _load(cls, path):
+        arrays, meta = cls._read(path)
+        if "members" in meta:
+            raise ValueError(f"{path} holds an ensemble of {len(meta['members'])} GANs: load it with "
+                             "GANEnsembleDetector.load (or experiments.anomaly.load_detector)")
+        return cls._from_parts(arrays, meta, path)
 
     @classmethod
     def _from_parts(cls, arrays, meta, path):
@@ -508,7 +375,6 @@ class GANAnomalyDetector:
                 setattr(det.scaler_, key[len("scaler."):], value)
         det.threshold_index_ = arrays["threshold_index"]
         det._threshold_rows_scaled = arrays["threshold_rows_scaled"]
-        det._member_train_scores = {}
         det._finish_load(arrays, meta)
         return det
 

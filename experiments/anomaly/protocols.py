@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..datasets.reference import DatasetRef
+
 PROTOCOLS = ("one-class", "contaminated")
 
 
@@ -121,3 +123,17 @@ def mnist_one_digit_out(train, test, digit: int, seed: int = 0, max_train: int |
     return Split(Xtr[keep], Xte, y_te, np.zeros(len(keep), np.int64),
                  {"protocol": "mnist-one-digit-out", "digit": digit, "seed": seed, "n_train": int(len(keep)),
                   "n_test": int(len(y_te))})
+
+
+def make_split(dataset, protocol: str, seed: int, digit: int = 0, data_dir=None) -> Split:
+    """The split a run measures on: MNIST one-digit-out for ``mnist``, else ``protocol`` on the table.
+
+    ``dataset`` is a :class:`~experiments.datasets.DatasetRef` (or what one parses from); its data is loaded
+    once per process.
+    """
+    ref = DatasetRef.parse(dataset)
+    if ref.kind == "mnist":
+        train, test = ref.load(data_dir)
+        return mnist_one_digit_out(train, test, digit, seed)
+    X, y = ref.load(data_dir)
+    return odds_split(X, y, protocol, seed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ...nn.serialization import write_text_atomic
+from ...files import write_text_atomic
 from ..stages import STAGES, store
 from ..tabulate import fmt
 from .document import Document
@@ -36,7 +36,7 @@ def stage_records(out: Path, name: str, stage_log=None) -> dict:
     return groups
 
 
-def _compare(doc, detect, baselines):
+def compare_section(doc, detect, baselines):
     """Best GAN of the detection stage next to the best classical detector measured on the same splits."""
     doc.heading(COMPARISON)
     measured = {}
@@ -152,7 +152,7 @@ def build_report(out) -> dict:
         raise ValueError(f"{out} holds no mimgan runs (no reproduce.json and no <stage>/runs/*.json): nothing "
                          "to report; pass the --out folder of `mimgan reproduce` or `mimgan detect`")
     summaries = {name: stage.report(doc, out, records[name]) for name, stage in STAGES.items()}
-    _compare(doc, summaries["detect"], summaries.get("benchmark"))
+    compare_section(doc, summaries["detect"], summaries.get("benchmark"))
     claims_section(doc, records)
     doc.heading("Skipped parts")
     skipped = _skipped(log, has_log)

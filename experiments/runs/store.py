@@ -2,6 +2,11 @@
 
 Writes are atomic (temporary file + rename), so a run killed at any point
 leaves either its complete result or none; rerunning skips finished runs.
+
+A store can also hold its records *packed*: ``ROOT/runs.jsonl``, one record
+per line, sorted (:meth:`ResultStore.pack`).  Packed records count as stored
+like loose ones, so a sweep kept in the repository in this compact form
+(``docs/results/``) is extended by a later run instead of redone.
 """
 from __future__ import annotations
 
@@ -10,14 +15,36 @@ import json
 import os
 from pathlib import Path
 
-from ...nn.serialization import write_text_atomic
+from ...files import write_text_atomic
+
+
+#: Keys of a configuration that say where its inputs lie, not what the run is: not part of the run id (a data
+#: file is identified by its sha256 inside ``config["dataset"]``, wherever it lies and however it was typed).
+LOCATION_KEYS = ("source",)
+#: The file a store's packed records live in, beside ``runs/``.
+PACK = "runs.jsonl"
 
 
 def run_id(config: dict) -> str:
-    """Stable 16-hex-digit id of a configuration (key order does not matter)."""
+    """Stable 16-hex-digit id of a configuration (key order does not matter; :data:`LOCATION_KEYS` are left out)."""
     # The encoder the records are written with: a config read back from its file hashes to the same id.
-    blob = json.dumps(config, sort_keys=True, default=_jsonable).encode()
+    what = {k: v for k, v in config.items() if k not in LOCATION_KEYS}
+    blob = json.dumps(what, sort_keys=True, default=_jsonable).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
+
+
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+- ")
+
+
+def safe_stem(stem: str) -> str:
+    """A record's readable stem with every path component safe on every common file system: a spec's ``:``,
+    ``,`` and ``=`` (``lsgan:a=-1,b=1``) and anything else outside ``[A-Za-z0-9._+- ]`` become ``+``
+    (``lsgan+a-1+b1``).  The canonical spec stays inside the record; only the id identifies it."""
+    parts = []
+    for part in stem.split("/"):
+        clean = "".join(c if c in _SAFE else "+" for c in part.replace("=", "")).strip(". ") or "_"
+        parts.append(clean)
+    return "/".join(parts)
 
 
 class ResultStore:
@@ -37,7 +64,42 @@ class ResultStore:
         self.runs = self.root / "runs"
         self._name = name
         self._index = None
+        self._pack = None
         self.quarantined: list[Path] = []
+
+    @property
+    def pack_path(self) -> Path:
+        return self.root / PACK
+
+    def _packed(self) -> dict:
+        """``{run id: record}`` of the pack; a line that is not a valid record of this stage is left out."""
+        if self._pack is None:
+            self._pack = {}
+            if self.pack_path.exists():
+                for line in self.pack_path.read_text().splitlines():
+                    try:
+                        rec = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(rec, dict) and isinstance(rec.get("config"), dict) and all(
+                            k in rec for k in self.required):
+                        self._pack[run_id(rec["config"])] = rec
+        return self._pack
+
+    def pack(self) -> int:
+        """Fold every loose record into ``runs.jsonl`` (one line each, in file-name order) and delete the loose
+        files; returns how many records the pack holds.  Atomic: the pack is replaced whole."""
+        records = self._packed()
+        loose = [(rid, p) for rid, p in self._files().items() if self.has(rid)]
+        for rid, p in loose:
+            records[rid] = json.loads(p.read_text())
+        order = sorted(records, key=lambda rid: self._stem(rid, records[rid].get("config")))
+        write_text_atomic(self.pack_path, "".join(json.dumps(records[rid], sort_keys=True, default=_jsonable) + "\n"
+                                                  for rid in order))
+        for _, p in loose:
+            p.unlink()
+        self._index = None
+        return len(records)
 
     def _files(self) -> dict:
         if self._index is None:
@@ -49,22 +111,25 @@ class ResultStore:
                         self._index[rid] = p
         return self._index
 
+    def _stem(self, rid, config=None) -> str:
+        if config is not None and self._name is not None:
+            return f"{safe_stem(self._name(config))}-{rid}"
+        return rid
+
     def path(self, rid: str, config=None) -> Path:
-        """Where record ``rid`` is (or, with its ``config``, would be) stored."""
+        """Where record ``rid`` is (or, with its ``config``, would be) stored as a loose file."""
         found = self._files().get(rid)
         if found is not None:
             return found
-        if config is not None and self._name is not None:
-            return self.runs / f"{self._name(config)}-{rid}.json"
-        return self.runs / f"{rid}.json"
+        return self.runs / f"{self._stem(rid, config)}.json"
 
     def has(self, rid: str) -> bool:
-        """True when a readable record of run ``rid`` is stored; a garbage, truncated or foreign file
-        under its name is moved aside (``*.corrupt``), so the run is computed again."""
+        """True when a readable record of run ``rid`` is stored (loose or packed); a garbage, truncated or
+        foreign file under its name is moved aside (``*.corrupt``), so the run is computed again."""
         path = self._files().get(rid)
-        if path is None or not path.exists():
-            return False
-        return self._valid(rid, path)
+        if path is not None and path.exists() and self._valid(rid, path):
+            return True
+        return rid in self._packed()
 
     def _valid(self, rid, path) -> bool:
         try:
@@ -90,12 +155,18 @@ class ResultStore:
         return path
 
     def read(self, rid: str) -> dict:
+        path = self._files().get(rid)
+        if path is None and rid in self._packed():
+            return self._packed()[rid]
         return json.loads(self.path(rid).read_text())
 
     def records(self, **match) -> list[dict]:
-        """Every stored record whose ``config`` has the given key/values."""
+        """Every stored record (loose or packed) whose ``config`` has the given key/values, in file-name order."""
+        packed = self._packed()
+        stems = {rid: self._stem(rid, rec.get("config")) for rid, rec in packed.items()}
+        stems.update({rid: p.relative_to(self.runs).with_suffix("").as_posix() for rid, p in self._files().items()})
         out = []
-        for rid in sorted(self._files(), key=lambda r: self._files()[r].as_posix()):
+        for rid in sorted(stems, key=stems.get):
             if not self.has(rid):
                 continue
             rec = self.read(rid)

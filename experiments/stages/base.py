@@ -6,6 +6,8 @@ A stage module defines
     its name on the command line and its folder under the output folder;
 ``SECTIONS``
     the report headings it writes, in order;
+``REQUIRED``
+    the keys a stored record must have besides ``config`` (one without them is recomputed);
 ``IN_PROCESS``
     True when its runs should not be sent to a pool (the theory checks: one
     short run whose progress lines belong on this console);
@@ -31,6 +33,7 @@ A stage module defines
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 
 @dataclass
@@ -44,6 +47,30 @@ class Group:
     configs: list = field(default_factory=list)
     dataset: str | None = None
     unavailable: str | None = None
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """The interface above, as a type: every module of :data:`experiments.stages.STAGES` satisfies it (tested)."""
+
+    NAME: str
+    SECTIONS: tuple
+    IN_PROCESS: bool
+    REQUIRED: tuple
+
+    def groups(self, budget, seeds=None, **options) -> list: ...
+
+    def run(self, config: dict, data_dir=None) -> dict: ...
+
+    def run_name(self, config: dict) -> str: ...
+
+    def group_of(self, record: dict) -> str: ...
+
+    def summarise(self, root, label: str, records: list) -> dict: ...
+
+    def report(self, doc, out, groups: dict) -> dict: ...
+
+    def defaults(self) -> dict: ...
 
 
 def pop_seeds(budget: dict, seeds) -> int:

@@ -24,12 +24,15 @@ from ... import __version__
 from ...nn.objectives import PAPER_FAMILIES, REGISTRY, check_names, is_registered
 from .. import datasets as ds
 from ..anomaly import PROTOCOLS, GANAnomalyDetector, auc, average_precision, best_f1, check_dataset, f1_at_k, f1_at_threshold
+from ..anomaly.ensemble import make_gan_detector, recorded_params
+from ..anomaly.protocols import make_split
+from ..datasets import DatasetRef
 from ..anomaly.classical import CLASSICAL, INSTALL_HINT, ClassicalDetector, pyod_available, require_pyod
 from ..anomaly.defaults import settings_for_shape
 from ..anomaly.presets import check_presets, preset_settings
 from .base import Group, pop_seeds
-from .benchmark_summary import detector_key, report_section, write_summary
-from .detect import _load, _split, dataset_key, dataset_shape
+from ..runs import ResultStore
+from .benchmark_summary import detector_key, detector_label, preset_line, report_section, test_line, write_summary
 
 NAME = "benchmark"
 #: Keys a stored record must have (besides "config"); one without them is recomputed.
@@ -44,34 +47,40 @@ def defaults() -> dict:
     return {}
 
 
-def detector_names(names) -> list[str]:
-    """Check detector names (GAN objectives of the registry or classical detectors); keep their order."""
+def check_detectors(names) -> list[str]:
+    """Detector names (GAN objective specs of the registry or classical detectors) checked, in their order and
+    canonical spelling; the classical ones are not imported (see :func:`detector_names`)."""
     names = [n.strip() for n in ([names] if isinstance(names, str) else names) if n.strip()]
     if not names:
         raise ValueError("no detector given")
-    gans = [n for n in names if is_registered(n)]
-    classical = [n for n in names if n in CLASSICAL]
-    bad = [n for n in names if n not in gans and n not in classical]
+    bad = [n for n in names if n not in CLASSICAL and not is_registered(n)]
     if bad:
         raise ValueError(f"unknown detector(s) {bad}; GANs: {', '.join(REGISTRY)}; classical: {', '.join(CLASSICAL)}")
-    if gans:
-        check_names(gans)
-    if classical:
+    return [n if n in CLASSICAL else check_names([n])[0] for n in names]
+
+
+def detector_names(names) -> list[str]:
+    """:func:`check_detectors`, and pyod installed when a classical detector is among them."""
+    names = check_detectors(names)
+    if any(n in CLASSICAL for n in names):
         require_pyod()
     return names
 
 
 def run_config(dataset, detector, seed, protocol="one-class", preset="paper", shape=None, contamination=None) -> dict:
     """The configuration of one run: its hash names the result file."""
-    cfg = {"dataset": str(dataset), "protocol": protocol, "detector": detector, "seed": int(seed)}
+    ref = DatasetRef.parse(dataset)
+    cfg = {"dataset": ref.config_value(), "protocol": protocol, "detector": detector, "seed": int(seed)}
+    if ref.source():
+        cfg["source"] = ref.source()
     if detector in CLASSICAL:
         cfg["settings"] = {"contamination": 0.1 if contamination is None else float(contamination)}
         return cfg
-    settings = settings_for_shape(*(shape or dataset_shape(dataset)))
+    settings = settings_for_shape(*(shape or ref.shape()))
     settings.update(preset_settings(preset))
     if contamination is not None:
         settings["contamination"] = float(contamination)
-    GANAnomalyDetector(objective=detector, **settings).check_params()
+    make_gan_detector(detector, **settings).check_params()
     cfg.update({"preset": preset, "settings": settings})
     return cfg
 
@@ -79,13 +88,13 @@ def run_config(dataset, detector, seed, protocol="one-class", preset="paper", sh
 def _detector(cfg):
     if cfg["detector"] in CLASSICAL:
         return ClassicalDetector(cfg["detector"], random_state=cfg["seed"], **cfg["settings"])
-    return GANAnomalyDetector(objective=cfg["detector"], random_state=cfg["seed"], **cfg["settings"])
+    return make_gan_detector(cfg["detector"], random_state=cfg["seed"], **cfg["settings"])
 
 
 def run(cfg: dict, data_dir=None) -> dict:
     """Fit one detector on one split, score the test rows; the JSON record."""
     t0 = time.perf_counter()
-    split = _split(cfg["dataset"], cfg["protocol"], cfg["seed"], 0, data_dir)
+    split = make_split(DatasetRef.from_config(cfg), cfg["protocol"], cfg["seed"], 0, data_dir)
     det = _detector(cfg)
     t1 = time.perf_counter()
     det.fit(split.X_train)
@@ -98,7 +107,7 @@ def run(cfg: dict, data_dir=None) -> dict:
     metrics = {"auc": auc(split.y_test, s), "auc_pr": average_precision(split.y_test, s),
                "f1_at_k": f1_at_k(split.y_test, s), "f1_threshold": f1_at_threshold(split.y_test, s, thr),
                "f1_best": bf, "threshold": thr}
-    params = {k: v for k, v in det.get_params().items() if k not in ("progress", "n_threads")}
+    params = recorded_params(det) if isinstance(det, GANAnomalyDetector) else det.get_params()
     return {"config": cfg, "split": split.info, "metrics": metrics, "detector_params": params,
             "notes": list(getattr(det, "notes_", [])), "changed_defaults": dict(getattr(det, "changed_", {})),
             "timings": {"fit_s": t_fit, "score_s": t_score, "total_s": time.perf_counter() - t0},
@@ -111,29 +120,26 @@ def _library_version(detector):
     return {"pyod": require_pyod()} if detector in CLASSICAL else {"mimgan": __version__}
 
 
-def _check_name(dataset) -> bool:
-    """True for a .mat path; a registered name must be an ODDS table (an unknown one fails, listing them)."""
-    if str(dataset).endswith(".mat"):
-        return True
-    spec = ds.get_spec(str(dataset))
-    if spec["kind"] != "odds":
-        raise ValueError(f"the benchmark takes ODDS-style tables (a registered ODDS set or a .mat path); "
-                         f"{dataset!r} is {spec['kind']} data: use `mimgan detect --dataset {dataset}`")
-    return False
+def _table(dataset) -> DatasetRef:
+    """The reference of a benchmark dataset: a table (a registered ODDS set or a file); MNIST is refused."""
+    ref = DatasetRef.parse(dataset)
+    if ref.kind == "mnist":
+        raise ValueError(f"the benchmark takes tables of features and labels (a registered ODDS set or a data file); "
+                         f"{ref.name!r} is image data: use `mimgan detect --dataset {ref.name}`")
+    return ref
 
 
-def _groups_for(datasets, detectors, seeds, protocols, presets, data_dir, contamination=None):
+def _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination=None):
     out = []
-    for dataset in datasets:
-        is_path = _check_name(dataset)
-        shape = dataset_shape(dataset, data_dir) if is_path else None
+    for ref in refs:
+        shape = ref.shape(data_dir)
         cfgs = []
         for protocol in protocols:
             for det in detectors:
                 for preset in (presets if is_registered(det) else (None,)):
-                    cfgs += [run_config(dataset, det, s, protocol, preset or "paper", shape, contamination)
+                    cfgs += [run_config(ref, det, s, protocol, preset or "paper", shape, contamination)
                              for s in seeds]
-        out.append(Group(dataset_key(dataset), cfgs, dataset=None if is_path else str(dataset)))
+        out.append(Group(ref.key, cfgs, dataset=ref.registered))
     return out
 
 
@@ -152,18 +158,18 @@ def user_groups(datasets, detectors=DEFAULT_DETECTORS, seeds=range(10), protocol
         raise ValueError("no seeds to run")
     if len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds repeat: {seeds}")
-    datasets = [d.strip() if isinstance(d, str) else d for d in ([datasets] if isinstance(datasets, str) else datasets)]
+    datasets = [datasets] if isinstance(datasets, (str, DatasetRef)) else list(datasets)
     if not datasets:
         raise ValueError("no dataset given")
-    keys = [dataset_key(d) for d in datasets]
+    refs = [_table(d) for d in datasets]
+    keys = [r.key for r in refs]
     if len(set(keys)) != len(keys):  # the same dataset twice would run (and count in every table) twice
         raise ValueError(f"datasets repeat: {', '.join(sorted({k for k in keys if keys.count(k) > 1}))}")
-    for dataset in datasets:
-        _check_name(dataset)
+    for ref in refs:
+        X, y = ref.load(data_dir)
         for protocol in protocols:
-            X, y = _load(dataset, data_dir)
-            check_dataset(X, y, protocol, name=f"dataset {dataset_key(dataset)!r}")
-    return _groups_for(datasets, detectors, seeds, protocols, presets, data_dir, contamination)
+            check_dataset(X, y, protocol, name=f"dataset {ref.name!r}" + (f" ({ref.path})" if ref.is_file else ""))
+    return _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination)
 
 
 def groups(budget, seeds=None, datasets=None) -> list[Group]:
@@ -187,11 +193,11 @@ def groups(budget, seeds=None, datasets=None) -> list[Group]:
 
 
 def run_name(cfg) -> str:
-    return f"{dataset_key(cfg['dataset'])}/{detector_key(cfg)}-{cfg['protocol']}-seed{cfg['seed']}"
+    return f"{DatasetRef.key_of(cfg)}/{detector_key(cfg)}-{cfg['protocol']}-seed{cfg['seed']}"
 
 
 def group_of(record) -> str:
-    return dataset_key(record["config"]["dataset"])
+    return DatasetRef.key_of(record["config"])
 
 
 def summarise(root, label, records) -> dict:
@@ -200,3 +206,33 @@ def summarise(root, label, records) -> dict:
 
 def report(doc, out, groups) -> dict:
     return report_section(doc, out, groups, SECTIONS[0])
+
+
+def console(res, out) -> list[str]:
+    """What ``mimgan benchmark`` prints: per dataset the table, paired tests and pyod fixes; over several
+    datasets the mean ranks (and the cross-dataset summary, written under ``OUT/benchmark/all``)."""
+    lines = [f"benchmark: {res['computed']} of {res['total']} runs computed in {res['seconds']:.1f} s"]
+    for label, s in res["summaries"].items():
+        lines += [f"\n{label}: table, paired tests, summary.json and figure in {Path(s['figure']).parent}",
+                  f"  {'detector':20s} {'protocol':12s} {'AUC':>15s} {'AUC-PR':>15s} {'F1@k':>15s} "
+                  f"{'F1 (Eq. 21)':>15s} {'fit s':>6s} {'score s':>7s}"]
+        for r in s["rows"]:
+            cells = [f"{r[k + '_mean']:.3f} +- {r[k + '_std']:.3f}" for k in ("auc", "auc_pr", "f1_at_k", "f1_threshold")]
+            lines.append(f"  {detector_label(r['detector']):20s} {r['protocol']:12s} "
+                         + " ".join(f"{c:>15s}" for c in cells) + f" {r['fit_s_median']:6.2f} {r['score_s_median']:7.2f}")
+        lines += ["  " + test_line(t) for t in s["tests"]]
+        lines += [f"  pyod fix: {note}" for note in s["notes"]]
+        if s["preset_ranking"]["ranking"]:
+            lines.append("  " + preset_line(s["preset_ranking"]))
+    if len(res["summaries"]) > 1:
+        st = ResultStore(Path(out) / NAME, name=run_name, required=REQUIRED)
+        records = [st.read(i) for ids in res["ids"].values() for i in ids]
+        overall = write_summary(records, Path(out) / NAME, "all")
+        ranks = overall["ranks"]
+        if ranks["ranks"]:
+            lines.append(f"\nmean rank of mean AUC over {ranks['blocks']} dataset/protocol pairs (1 = best): " + ", ".join(
+                f"{detector_label(k)} {v:.2f}" for k, v in sorted(ranks["ranks"].items(), key=lambda kv: kv[1])))
+        if overall["preset_ranking"]["ranking"]:
+            lines.append(preset_line(overall["preset_ranking"]))
+        lines.append(f"all datasets: {overall['figure']}")
+    return lines

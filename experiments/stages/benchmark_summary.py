@@ -8,8 +8,9 @@ import numpy as np
 
 from ...nn import LABELS
 from ...nn.objectives import family_order
-from ...nn.serialization import write_text_atomic
+from ...files import write_text_atomic
 from ..anomaly.classical import CLASSICAL
+from ..datasets import DatasetRef
 from ..plotting import link, save_figure
 from ..stats import MIN_PAIRS, missing_p_reason, paired_wilcoxon
 from ..tabulate import to_csv
@@ -35,8 +36,7 @@ def is_classical(key) -> bool:
 
 
 def _dataset(r):
-    p = Path(str(r["config"]["dataset"]))
-    return p.stem if p.suffix == ".mat" else str(r["config"]["dataset"])
+    return DatasetRef.key_of(r["config"])
 
 
 def by_detector(records) -> dict:
@@ -135,7 +135,7 @@ def preset_ranking(records) -> dict:
     """Each GAN preset's mean AUC over the (dataset, protocol, GAN, seed) cells that every preset ran, as
     the mean of the per-dataset means (each dataset weighs the same, whatever its seeds), best first;
     ``held_out`` says whether every seed is >= :data:`HELD_OUT_SEEDS` (a choice made on lower seeds
-    would be tuned on the seeds the README reports)."""
+    would be tuned on the seeds the docs report)."""
     cells = {}
     for r in records:
         c = r["config"]
@@ -179,35 +179,50 @@ def _order(keys):
     return sorted(keys, key=k)
 
 
+GAN_COLOUR, CLASSICAL_COLOUR = "#fdae6b", "#9ecae1"
+
+
 def figure(records, path, title):
-    """One AUC box plot per dataset (detectors side by side) and, over several datasets, the mean rank."""
+    """Per dataset, horizontal AUC box plots sorted by median AUC (best on top; GAN detectors orange, classical
+    blue) and, over several datasets, the mean rank; one title, labels that never overlap however many
+    detectors there are."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     groups = by_detector(records)
     rows = table(records)
     ranks = mean_ranks(rows)
     n = len(groups) + (1 if ranks["blocks"] >= 2 else 0)
-    fig, axes = plt.subplots(1, n, figsize=(max(5, 4.2 * n), 4.2), squeeze=False)
+    most = max([len(d) for d in groups.values()] + [len(ranks["ranks"])])
+    fig, axes = plt.subplots(1, n, figsize=(max(6.0, 4.6 * n), 1.2 + 0.32 * most), squeeze=False)
     for ax, ((ds, protocol), dets) in zip(axes[0], sorted(groups.items())):
-        keys = _order(dets)
-        data = [[r["metrics"]["auc"] for r in dets[k].values()] for k in keys]
-        box = ax.boxplot(data, tick_labels=[detector_label(k) for k in keys], patch_artist=True)
+        data = {k: [r["metrics"]["auc"] for r in dets[k].values()] for k in dets}
+        # best median on top: barh/boxplot draw the first position at the bottom
+        keys = sorted(data, key=lambda k: (float(np.median(data[k])), detector_label(k)))
+        box = ax.boxplot([data[k] for k in keys], vert=False, patch_artist=True, widths=0.6, medianprops={"color": "black"},
+                         tick_labels=[detector_label(k) for k in keys])
         for patch, k in zip(box["boxes"], keys):
-            patch.set_facecolor("#9ecae1" if is_classical(k) else "#fdae6b")
-        ax.set(title=f"{ds} ({protocol})", ylabel="AUC")
-        ax.tick_params(axis="x", rotation=60, labelsize=8)
+            patch.set_facecolor(CLASSICAL_COLOUR if is_classical(k) else GAN_COLOUR)
+        ax.set(title=f"{ds} ({protocol})", xlabel="AUC over seeds")
+        ax.tick_params(axis="y", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
     if ranks["blocks"] >= 2:
         ax = axes[0][-1]
-        keys = sorted(ranks["ranks"], key=ranks["ranks"].get)
-        ax.barh([detector_label(k) for k in keys][::-1], [ranks["ranks"][k] for k in keys][::-1],
-                color=["#9ecae1" if is_classical(k) else "#fdae6b" for k in keys][::-1])
+        keys = sorted(ranks["ranks"], key=ranks["ranks"].get)[::-1]  # best (lowest rank) on top
+        ax.barh([detector_label(k) for k in keys], [ranks["ranks"][k] for k in keys],
+                color=[CLASSICAL_COLOUR if is_classical(k) else GAN_COLOUR for k in keys])
         p = ranks["friedman_p"]
         ax.set(xlabel="mean rank of mean AUC (1 = best)",
-               title=f"rank over {ranks['blocks']} datasets" + (f", Friedman p = {p:.2g}" if np.isfinite(p) else ""))
-    fig.suptitle(title)
-    fig.tight_layout()
+               title=f"rank over {ranks['blocks']} datasets" + (f"\nFriedman p = {p:.2g}" if np.isfinite(p) else ""))
+        ax.tick_params(axis="y", labelsize=8)
+    fig.legend(handles=[Patch(color=GAN_COLOUR, label="GAN detector"), Patch(color=CLASSICAL_COLOUR,
+                                                                               label="classical (pyod)")],
+               loc="lower center", ncol=2, frameon=False, fontsize=8)
+    if n > 1:  # one panel has its own title; a second one above it would only repeat it
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return save_figure(fig, Path(path), dpi=110)
 
 

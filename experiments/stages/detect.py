@@ -21,8 +21,11 @@ from ...nn import PAPER_FAMILIES
 from ...nn.objectives import check_names
 from .. import datasets as ds
 from ..anomaly import (CE_INPUTS, GANAnomalyDetector, auc, average_precision, best_f1, f1_at_k, f1_at_threshold,
-                       mnist_one_digit_out, odds_split, roc_curve)
+                       roc_curve)
+from ..anomaly.protocols import make_split
+from ..datasets import DatasetRef
 from ..anomaly.defaults import settings_for_shape
+from ..anomaly.ensemble import make_gan_detector, recorded_params
 from ..plotting import link
 from ..tabulate import fmt
 from .base import Group, pop_seeds
@@ -45,39 +48,9 @@ def defaults() -> dict:
     return {name: settings_for_shape(*ds.get_spec(name)["shape"]) for name in ds.dataset_names()}
 
 
-def dataset_shape(dataset, data_dir=None) -> tuple[int, int]:
-    """(rows, features) of a registered dataset (from the registry) or of a ``.mat`` file (read once)."""
-    if str(dataset).endswith(".mat"):
-        return tuple(_load(dataset, data_dir)[0].shape)
-    return tuple(ds.get_spec(str(dataset))["shape"])
-
-
-def dataset_key(dataset) -> str:
-    """The short name of a dataset: its registry name, or the stem of a ``.mat`` path."""
-    p = Path(str(dataset))
-    return p.stem if p.suffix == ".mat" else str(dataset)
-
-
 def group_label(dataset, digit=None) -> str:
-    return dataset_key(dataset) + (f"_digit{digit}" if digit is not None else "")
-
-
-_DATA_CACHE: dict = {}  # loaded datasets, reused across the runs of one process
-
-
-def _load(dataset, data_dir):
-    key = (str(dataset), str(data_dir))
-    if key not in _DATA_CACHE:
-        _DATA_CACHE[key] = ds.load_mnist(data_dir) if dataset == "mnist" else ds.load(dataset, data_dir)
-    return _DATA_CACHE[key]
-
-
-def _split(dataset, protocol, seed, digit, data_dir):
-    if dataset == "mnist":
-        train, test = _load(dataset, data_dir)
-        return mnist_one_digit_out(train, test, digit, seed)
-    X, y = _load(dataset, data_dir)
-    return odds_split(X, y, protocol, seed)
+    """A group's label: the dataset's short key (and held-out MNIST digit)."""
+    return DatasetRef.parse(dataset).key + (f"_digit{digit}" if digit is not None else "")
 
 
 READINGS = (*CE_INPUTS, "both")
@@ -95,24 +68,28 @@ def run_config(dataset, gan, seed, protocol="one-class", digit=0, shape=None, re
         raise ValueError(f"readings must be one of {', '.join(READINGS)}, got {readings!r}")
     if readings != "both" and readings != GANAnomalyDetector().ce_input:
         overrides = {**overrides, "ce_input": readings}
-    preset = settings_for_shape(*(shape or dataset_shape(dataset)))
+    ref = DatasetRef.parse(dataset)
+    preset = settings_for_shape(*(shape or ref.shape()))
     preset.update({k: v for k, v in overrides.items() if v is not None})
-    GANAnomalyDetector(objective=gan, **preset).check_params()  # a bad setting fails here, before any run
-    cfg = {"dataset": str(dataset), "protocol": "mnist-one-digit-out" if dataset == "mnist" else protocol,
+    make_gan_detector(gan, **preset).check_params()  # a bad setting fails here, before any run
+    mnist = ref.kind == "mnist"
+    cfg = {"dataset": ref.config_value(), "protocol": "mnist-one-digit-out" if mnist else protocol,
            "gan": gan, "seed": int(seed), "detector": preset}
-    if dataset == "mnist":
+    if mnist:
         cfg["digit"] = int(digit)
     if readings != "both":
         cfg["readings"] = readings
+    if ref.source():
+        cfg["source"] = ref.source()
     return cfg
 
 
 def run(cfg: dict, data_dir=None) -> dict:
     """Train + score one detector; returns the JSON record (metrics for both Eq. 24 readings)."""
     t0 = time.perf_counter()
-    split = _split(cfg["dataset"], cfg["protocol"], cfg["seed"], cfg.get("digit", 0), data_dir)
+    split = make_split(DatasetRef.from_config(cfg), cfg["protocol"], cfg["seed"], cfg.get("digit", 0), data_dir)
     t_load = time.perf_counter() - t0
-    det = GANAnomalyDetector(objective=cfg["gan"], random_state=cfg["seed"], **cfg["detector"])
+    det = make_gan_detector(cfg["gan"], random_state=cfg["seed"], **cfg["detector"])
     t1 = time.perf_counter()
     det.fit(split.X_train)
     t_fit = time.perf_counter() - t1
@@ -131,7 +108,7 @@ def run(cfg: dict, data_dir=None) -> dict:
         grid = np.linspace(0, 1, ROC_POINTS)
         roc[ce] = np.interp(grid, fpr, tpr).round(5).tolist()
     return {"config": cfg, "split": split.info, "default_reading": det.ce_input,
-            "detector_params": {k: v for k, v in det.get_params().items() if k not in ("progress", "n_threads")},
+            "detector_params": recorded_params(det),
             # the fit scores the training rows once; each reading scores the test rows once, and a
             # reading other than the detector's also rescores the training rows for its threshold
             "latent_searches": {"train": len(readings), "test": len(readings)},
@@ -179,33 +156,34 @@ def user_groups(dataset, gans=GANS, seeds=range(10), protocol="one-class", digit
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("no seeds to run")
-    is_path = str(dataset).endswith(".mat")
-    if not is_path:
-        ds.get_spec(str(dataset))  # an unknown name fails here, naming the valid ones
-    if dataset != "mnist":
+    ref = DatasetRef.parse(dataset)  # an unknown name fails here, naming the valid ones
+    if ref.kind != "mnist":
         digits = (None,)
-    shape = dataset_shape(dataset, data_dir)
-    return [Group(group_label(dataset, d), [run_config(dataset, g, s, protocol, d or 0, shape, readings, **overrides)
-                                            for g in gans for s in seeds], dataset=None if is_path else str(dataset))
+    shape = ref.shape(data_dir)
+    return [Group(group_label(ref, d), [run_config(ref, g, s, protocol, d or 0, shape, readings, **overrides)
+                                        for g in gans for s in seeds], dataset=ref.registered)
             for d in digits]
 
 
 def describe_settings(cfg) -> str:
     """The settings of a run on one line (what ``mimgan detect`` prints per dataset)."""
-    det = {**GANAnomalyDetector().get_params(), **cfg["detector"]}
+    det = {**recorded_params(GANAnomalyDetector()), **cfg["detector"]}
     keys = ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "lr", "latent_steps", "latent_lr",
             "contamination", "scaling", "threshold_rows")
     return (", ".join(f"{k}={det[k]}" for k in keys) + f"; protocol {cfg['protocol']}; readings "
             + cfg.get("readings", "both"))
 
 
+def _label_of(cfg) -> str:
+    return DatasetRef.key_of(cfg) + (f"_digit{cfg['digit']}" if cfg.get("digit") is not None else "")
+
+
 def run_name(cfg) -> str:
-    return f"{group_label(cfg['dataset'], cfg.get('digit'))}/{cfg['gan']}-seed{cfg['seed']}"
+    return f"{_label_of(cfg)}/{cfg['gan']}-seed{cfg['seed']}"
 
 
 def group_of(record) -> str:
-    c = record["config"]
-    return group_label(c["dataset"], c.get("digit"))
+    return _label_of(record["config"])
 
 
 def summarise(root, label, records) -> dict:
@@ -251,6 +229,25 @@ def report(doc, out, groups) -> dict:
                     f"{r['seconds_per_run']:.1f}"] for r in rows])
         if s["tests"]:
             doc.bullets(paired_test_lines(s["tests"]))
-        summary[label] = {"rows": rows, "dataset": dataset_key(recs[0]["config"]["dataset"]),
+        summary[label] = {"rows": rows, "dataset": DatasetRef.key_of(recs[0]["config"]),
                           "protocol": recs[0]["config"]["protocol"]}
     return summary
+
+
+def console(res) -> list[str]:
+    """What ``mimgan detect`` prints: per group, the default reading's table and MIM's paired tests."""
+    out = []
+    for label, s in res["summaries"].items():
+        n = len(res["ids"][label])
+        out += [f"\n{label}: {n} runs ({s['default_reading']} reading of Eq. 24); tables, summary.json and "
+                f"figure in {Path(s['figure']).parent}",
+                f"  {'GAN':8s} {'AUC':>15s} {'AUC-PR':>15s} {'F1@k':>15s} {'F1 (Eq. 21)':>15s} {'s/run':>6s}"]
+        for r in s["rows"]:
+            if r["reading"] == s["default_reading"]:
+                cells = [f"{r[k + '_mean']:.3f} +- {r[k + '_std']:.3f}" for k in ("auc", "auc_pr", "f1_at_k",
+                                                                                 "f1_threshold")]
+                out.append(f"  {r['gan']:8s} " + " ".join(f"{c:>15s}" for c in cells) + f" {r['seconds_per_run']:6.1f}")
+        for t in s["tests"]:
+            p = f"Wilcoxon p = {t['p_value']:.3g}" if not t["p_value_note"] else f"no Wilcoxon p ({t['p_value_note']})"
+            out.append(f"  MIM vs {t['other']:6s}: mean AUC diff {t['mean_diff']:+.3f}, wins {t['wins']}/{t['n']}, {p}")
+    return out

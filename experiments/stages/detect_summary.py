@@ -8,17 +8,15 @@ import numpy as np
 
 from ...nn import LABELS
 from ...nn.objectives import family_order
-from ...nn.serialization import write_text_atomic
+from ...files import write_text_atomic
 from ..plotting import save_figure
 from ..stats import missing_p_reason, paired_wilcoxon
+from ..datasets import DatasetRef
 from ..tabulate import to_csv
 
 METRICS = ("auc", "auc_pr", "f1_at_k", "f1_threshold", "f1_best")
 
 
-def _short(dataset) -> str:
-    p = Path(str(dataset))
-    return p.stem if p.suffix == ".mat" else str(dataset)
 
 
 def table(records, reading=None) -> list[dict]:
@@ -28,7 +26,7 @@ def table(records, reading=None) -> list[dict]:
         for ce, m in r["metrics"].items():
             if reading is not None and ce != reading:
                 continue
-            key = (_short(r["config"]["dataset"]), r["config"]["gan"], ce)
+            key = (DatasetRef.key_of(r["config"]), r["config"]["gan"], ce)
             rows.setdefault(key, []).append((r["config"]["seed"], m, r["timings"]["total_s"]))
     out = []
     for (ds, gan, ce), vals in sorted(rows.items()):
@@ -47,7 +45,7 @@ def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
     by = {}
     for r in records:
         if reading in r["metrics"]:
-            by.setdefault((_short(r["config"]["dataset"]), r["config"]["gan"]), {})[r["config"]["seed"]] = \
+            by.setdefault((DatasetRef.key_of(r["config"]), r["config"]["gan"]), {})[r["config"]["seed"]] = \
                 r["metrics"][reading][metric]
     out = []
     for (ds, gan), vals in sorted(by.items()):

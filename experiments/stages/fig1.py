@@ -35,8 +35,9 @@ import numpy as np
 
 from ... import __version__, theory
 from ...nn import LABELS, MLP, PAPER_FAMILIES, SGD, Adam, GANTrainer, NonFiniteLossError, get_objective
-from ...nn.objectives import check_names, family_order, theory_kind
-from ...nn.serialization import write_text_atomic
+from ...nn.objectives import check_names, family_order
+from ...theory import theory_kind
+from ...files import write_text_atomic
 from ..plotting import link, save_figure
 from ..stats import compare
 from ..tabulate import fmt, to_csv
@@ -375,3 +376,14 @@ def report(doc, out, groups) -> dict:
                       [[t["statistic"], t["other"], t["n"], f"{t['mean_advantage']:+.4g}",
                         fmt(t["p"], 3), t["outcome"]] for t in s["tests"]])
     return s
+
+
+def console(res) -> list[str]:
+    """What ``mimgan reproduce fig1`` prints: the settled value per (GAN, N)."""
+    s = res["summaries"][NAME]
+    out = [f"fig1: {res['computed']} of {res['total']} runs computed in {res['seconds']:.1f} s; figure {s['figure']}"]
+    for row in s["rows"]:
+        out.append(f"  {row['gan']:6s} N={row['N']:5d} final L {row['final_mean']:+.4f} +- {row['final_std']:.4f}"
+                   f"  |L - L_eq| {row['final_distance_to_equilibrium_mean']:.4f}"
+                   f"  settle {row['settle_iteration_mean']:.0f} it  last-100 std {row['std_last_100_mean']:.2e}")
+    return out

@@ -20,9 +20,10 @@ from scipy import stats
 
 from ... import __version__, theory
 from ...nn import LABELS, MLP, PAPER_FAMILIES, GANTrainer
-from ...nn.objectives import check_names, family_order, theory_kind
+from ...nn.objectives import check_names, family_order
+from ...theory import theory_kind
 from ...theory import lab
-from ...nn.serialization import write_text_atomic
+from ...files import write_text_atomic
 from ..plotting import link, save_figure
 from ..stats import mean_ci95, paired_wilcoxon
 from ..tabulate import fmt, to_csv
@@ -134,7 +135,7 @@ def own_upsilon(gan, p, q) -> float:
     """The objective's own rare-event share Υ(p, q) (Proposition 4, :func:`theory.lab.upsilon`); NaN without a
     pointwise optimum (WGAN)."""
     kind = theory_kind(gan)
-    if theory.get_objective(kind).symbolic.lipschitz:
+    if theory.objective(kind).symbolic.lipschitz:
         return float("nan")
     return float(lab.upsilon(kind, p, min(max(q, 1e-6), 1 - 1e-6)))
 
@@ -287,3 +288,15 @@ def report(doc, out, groups) -> dict:
                     f"{t['mim_closer_count']}/{t['n']}", fmt(t["wilcoxon_p"], 3), "yes" if t["mim_better_at_5pct"]
                     else "no"] for t in s["tests"]])
     return s
+
+
+def console(res) -> list[str]:
+    """What ``mimgan reproduce rare-events`` prints: the rare mode's learned mass per (dim, p, GAN)."""
+    s = res["summaries"][NAME]
+    out = [f"rare-events: {res['computed']} of {res['total']} runs computed in {res['seconds']:.1f} s; "
+           f"figure {s['figure']}"]
+    for row in s["rows"]:
+        out.append(f"  {row['dim']}-D p={row['p_rare']:<5g} {row['gan']:6s} rare mass {row['rare_mass_mean']:.4f} "
+                   f"+- {row['rare_mass_ci95']:.4f} (95% CI)  distance {row['distance_mean']:.3f}  "
+                   f"Upsilon_MIM/KL at q_hat {row['upsilon_mim_at_mean_q']:.4f}/{row['upsilon_kl_at_mean_q']:.4f}")
+    return out

@@ -1,7 +1,7 @@
 """Overflow-free scalar building blocks shared by the objectives (float64 inside)."""
 import math
 
-from .._jit import kernel
+from ..jit import kernel
 
 
 @kernel

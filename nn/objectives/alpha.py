@@ -20,7 +20,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from .._jit import kernel
+from ..jit import kernel
 from ._stable import softplus
 from .base import SIGMOID, D, Symbolic
 
@@ -29,7 +29,6 @@ LABEL = "alpha-GAN"
 TITLE = "alpha-GAN (Kurri et al. 2021)"
 EQUATION = "Kurri, Sypherd & Sankar 2021, Eq. 6"
 GENERATOR_LOSSES = ("saturating", "non-saturating")
-DEFAULTS = {"alpha": 2.0, "generator_loss": "non-saturating"}
 
 
 def options(alpha=2.0, generator_loss="non-saturating"):

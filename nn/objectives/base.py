@@ -5,13 +5,15 @@ objective written down once:
 
 * ``NAME``, ``LABEL``, ``TITLE``, ``EQUATION``: registry key, table label,
   human name and where it is stated;
-* ``DEFAULTS``: its options with their defaults, and ``options(**kw)`` that
-  validates them and packs them into the float64 vector the kernels read;
+* ``options(**kw)``, whose keyword defaults *are* the options' defaults (the
+  registry reads them from its signature), validating the options and packing
+  them into the float64 vector the kernels read;
 * ``symbolic(**options) -> Symbolic``: the objective in the paper's form
   (Eq. 2), ``L(D, G) = E_P[f(D)] + E_Pg[g(D)]``, with what D does to it, the
   generator's per-sample loss and D's output map from the logit;
 * three compiled per-logit kernels, each ``(logit, opt) -> (loss, d loss / d logit)``
-  in float64 and in overflow-free forms: ``real_loss`` and ``fake_loss`` (the
+  in float64 and in overflow-free forms, decorated with
+  :func:`mimgan.nn.objectives.kernel`: ``real_loss`` and ``fake_loss`` (the
   discriminator's loss on a real and on a generated sample; D *minimises*
   their batch means) and ``gen_loss`` (the generator's, minimised).
 
@@ -20,7 +22,7 @@ Optional: ``value_terms(real_logits, fake_logits, opt)`` and
 generic versions derived from ``symbolic`` (see :mod:`theory.lab`).
 
 The batch loops, the compiled GAN step, the NumPy reference, the theory and
-every experiment are derived from these; see the README, "Adding an objective".
+every experiment are derived from these; see docs/objectives.md, "Adding an objective".
 """
 from __future__ import annotations
 

@@ -2,54 +2,24 @@
 
 The whole GAN step is one compiled call (:mod:`nn.gan_step`), so the objective
 is chosen at compile time: its key (module name and a hash of its source, see
-:func:`module_key`) reaches the step as a *tag*, an empty array whose record
+:func:`nn.objectives.registry.module_key`) reaches the step as a *tag*, an empty array whose record
 dtype has one field named after the key (:func:`tag`).  Numba types that array
 by its dtype, so each objective gets its own specialised, cached machine code,
-found by the dispatcher's fast type lookup (under a microsecond; a string
-literal would be re-typed on every call, about 17 ms); the overloads below
+found by the dispatcher's fast type lookup (under a microsecond; passing the
+key as a string literal instead would re-type it on every call, about 17 ms); the overloads below
 splice that module's ``real_loss``/``fake_loss``/``gen_loss`` into the batch
 loops.  A new objective needs no edit here, and editing an objective's module
 changes its key, so a stale cache entry is never used.
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
-import sys
-import uuid
-
 import numpy as np
 from numba import types
 from numba.core.errors import TypingError
 from numba.extending import overload
 
-from .._jit import JIT_OPTIONS, kernel
-
-#: key -> objective module, filled by :func:`add_module` (the registry does it).
-MODULES: dict = {}
-
-
-def module_key(module) -> str:
-    """``"<module name>@<hash of its source>"``: the compile-time identity of an objective.
-
-    A module that cannot be imported by its name (loaded from a file path without ``sys.modules``) gets a
-    key of its own each process: numba could not rebuild a cached step that refers to it.
-    """
-    try:
-        src = inspect.getsource(module)
-    except (OSError, TypeError):
-        src = repr(sorted(vars(module)))
-    key = f"{module.__name__}@{hashlib.sha256(src.encode()).hexdigest()[:12]}"
-    if sys.modules.get(module.__name__) is not module:
-        key += f"!{uuid.uuid4().hex[:8]}"
-    return key
-
-
-def add_module(module) -> str:
-    key = module_key(module)
-    MODULES[key] = module
-    return key
-
+from ..jit import JIT_OPTIONS, kernel
+from .registry import MODULES
 
 _TAGS: dict = {}
 

@@ -26,7 +26,7 @@ import math
 
 import sympy as sp
 
-from .._jit import kernel
+from ..jit import kernel
 from ._stable import sigmoid, softplus
 from .base import IDENTITY, D, Symbolic
 
@@ -36,7 +36,6 @@ TITLE = "f-GAN (Nowozin et al. 2016)"
 EQUATION = "Nowozin et al. 2016, Eq. 6 and Table 2"
 DIVERGENCES = ("kl", "reverse-kl", "pearson", "hellinger", "js")
 GENERATOR_LOSSES = ("saturating", "non-saturating")
-DEFAULTS = {"divergence": "kl", "generator_loss": "non-saturating"}
 LN2 = math.log(2.0)
 
 

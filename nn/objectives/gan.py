@@ -8,7 +8,7 @@ Generator losses (Appendix A of the paper compares both):
 import numpy as np
 import sympy as sp
 
-from .._jit import kernel
+from ..jit import kernel
 from ._stable import sigmoid, softplus
 from .base import SIGMOID, D, Symbolic
 
@@ -17,7 +17,6 @@ LABEL = "KL (GAN)"
 TITLE = "original GAN"
 EQUATION = "Goodfellow et al. 2014; paper Eq. 1, 19"
 GENERATOR_LOSSES = ("saturating", "non-saturating")
-DEFAULTS = {"generator_loss": "non-saturating"}
 
 
 def options(generator_loss="non-saturating"):

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import sympy as sp
 
-from .._jit import kernel
+from ..jit import kernel
 from ._stable import d_and_slope
 from .base import IDENTITY, SIGMOID, D, Symbolic
 
@@ -18,7 +18,6 @@ NAME = "lsgan"
 LABEL = "LS"
 TITLE = "LSGAN"
 EQUATION = "Mao et al. 2017"
-DEFAULTS = {"output": "sigmoid", "a": 0.0, "b": 1.0, "c": 1.0}
 
 
 def options(output="sigmoid", a=0.0, b=1.0, c=1.0):

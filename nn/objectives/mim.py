@@ -15,7 +15,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from .._jit import kernel
+from ..jit import kernel
 from ._stable import d_and_slope
 from .base import IDENTITY, SIGMOID, D, Symbolic
 
@@ -23,7 +23,6 @@ NAME = "mim"
 LABEL = "MIM"
 TITLE = "MIM-based GAN"
 EQUATION = "Eq. 3-4"
-DEFAULTS = {"bounded": True, "omega": 1.0}
 
 
 def options(bounded=True, omega=1.0):

@@ -6,14 +6,13 @@ computed by :mod:`nn.penalty`.  Both use n_critic = 5 critic steps per generator
 """
 import numpy as np
 
-from .._jit import kernel
+from ..jit import kernel
 from .base import IDENTITY, D, Symbolic
 
 NAME = "wgan"
 LABEL = "W"
 TITLE = "Wasserstein GAN"
 EQUATION = "Arjovsky et al. 2017"
-DEFAULTS = {}
 
 
 def options():

@@ -23,7 +23,7 @@ import sympy as sp
 from scipy import stats
 
 from .. import lab
-from ..objectives import OBJECTIVES, get_objective, optimal_discriminator, p, q, value_at_optimum
+from ..objectives import OBJECTIVES, objective, optimal_discriminator, p, q, theory_kind, value_at_optimum
 from ..symbolic import same
 from ..verdict import CheckResult, Erratum, decide
 from .samples import discrete_pairs
@@ -36,7 +36,7 @@ def check_generic(kind: str, claimed_d_star=None) -> CheckResult:
 
     ``claimed_d_star`` (a sympy expression in p, q) is compared with sympy's D*; a wrong one must fail.
     """
-    obj = get_objective(kind)
+    obj = objective(kind)
     if obj.symbolic.lipschitz:
         stationary = sp.solve(sp.diff(obj.pointwise(), sp.Symbol("u", real=True)), sp.Symbol("u", real=True))
         ranges = lab.multiplier_ranges(kind)
@@ -120,7 +120,7 @@ def check_upsilon_ranking(claimed_first: str = "mim") -> CheckResult:
     Both readings are computed: the share of the objective's value (Proposition 4's definition) and of its
     divergence part (the value minus its equilibrium constant, which no gradient sees).
     """
-    get_objective(claimed_first)
+    objective(claimed_first)
     tables = {part: upsilon_ranking(part) for part in lab.PARTS}
     share = tables["objective"].get(claimed_first, (0.0, 0.0))[1]
     div_share = tables["divergence"].get(claimed_first, (0.0, 0.0))[1]
@@ -186,7 +186,7 @@ def check_upsilon_vs_section_iv(against=SECTION_IV_GANS) -> CheckResult:
     corner = (P < 0.5) & (Q < 0.5)
     rows, undefined = {}, {}
     for other in against:
-        if get_objective(other).symbolic.lipschitz:
+        if objective(other).symbolic.lipschitz:
             shares = _wgan_binary_shares() if other == "wgan" else {}
             undefined[other] = {"shares_under_critic_normalisations": shares,
                                 "why": "no pointwise optimum; W1's critic is defined up to a constant"}
@@ -227,6 +227,12 @@ def _guarded(kind):
         return CheckResult(id=f"lab.{kind}", item=9, scope="beyond the paper", claim=f"{kind}: the generic theory",
                            checked="(crashed)", verdict="error",
                            evidence={"objective": kind, "exception": f"{type(exc).__name__}: {exc}"})
+
+
+def check_objectives(specs) -> list[CheckResult]:
+    """The generic theory of each objective spec a user names (``["mim:omega=3", "alpha:alpha=0.5"]``), in the
+    theory's kinds (a registry name's theory, e.g. W-GP's is WGAN's); each gets its verdict or an error verdict."""
+    return [_guarded(k) for k in dict.fromkeys(theory_kind(s) for s in specs)]
 
 
 def run():

@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from .. import divergences as dv
-from ..objectives import OBJECTIVES, get_objective, optimal_discriminator, p, q, u, value_at_optimum
+from ..objectives import OBJECTIVES, objective, optimal_discriminator, p, q, u, value_at_optimum
 from ..quadrature import fast_logpdf, integrate_line
 from ..symbolic import same
 from ..verdict import CheckResult, decide
@@ -40,7 +40,7 @@ CLAIMS = {
 
 def check_objective(kind: str, claimed_d_star=None, claimed_value=None) -> CheckResult:
     """Derive D* for ``kind`` with sympy and compare D* and its value with the claims."""
-    obj = get_objective(kind)
+    obj = objective(kind)
     d_claim, v_claim = CLAIMS[kind]
     d_claim = d_claim if claimed_d_star is None else claimed_d_star
     v_claim = v_claim if claimed_value is None else claimed_value
