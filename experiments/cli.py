@@ -220,7 +220,8 @@ def cmd_reproduce(args) -> int:
         rows = plan(args.out, args.quick, stages, args.seeds, args.force, options)
         print(f"plan ({'quick' if args.quick else 'full'}) for {args.out}:")
         for r in rows:
-            print(f"  {r['stage']:22s} {r['runs']:5d} runs, {r['stored']:5d} stored, {r['to_compute']:5d} to compute")
+            print(f"  {r['stage']:22s} {r['runs']:5d} runs, {r['stored']:5d} stored, {r['to_compute']:5d} to compute"
+                  + (f"  (skipped: {r['skipped']})" if r.get("skipped") else ""))
         print(f"  {'total':22s} {sum(r['runs'] for r in rows):5d} runs, {sum(r['stored'] for r in rows):5d} stored, "
               f"{sum(r['to_compute'] for r in rows):5d} to compute")
         return 0
@@ -499,8 +500,9 @@ def main(argv=None) -> int:
     except ImportError as exc:
         return _error(args, f"{exc}: this command needs an optional package (`pip install \"mimgan[benchmark]\"` for "
                             "pyod, `mimgan[dask]` for Dask)")
-    except MemoryError:
-        return _error(args, "not enough memory for this run; lower --hidden, --runs or the batch size")
+    except MemoryError as exc:
+        return _error(args, f"not enough memory for this run ({exc or 'an allocation failed'}); lower --hidden, "
+                            "--runs or the batch size")
 
 
 def _error(args, message: str) -> int:

@@ -122,8 +122,10 @@ def plan(out, quick=True, stages=NAMES, seeds=None, force=False, options=None) -
         runs = store(out, stage)
         for grp in stage_groups(name, quick, seeds, **options.get(name, {})):
             done = 0 if force else sum(runs.has(run_id(c)) for c in grp.configs)
+            # a group the run would skip (a missing optional package) computes nothing: say so, do not count it
             rows.append({"stage": _desc(stage, grp.label), "runs": len(grp.configs), "stored": done,
-                         "to_compute": len(grp.configs) - done})
+                         "to_compute": 0 if grp.unavailable else len(grp.configs) - done,
+                         "skipped": grp.unavailable})
     return rows
 
 

@@ -135,8 +135,12 @@ class GANTrainer:
         for net, col in (("discriminator", 0), ("generator", 1)):
             bad = np.nonzero(~np.isfinite(losses[:, col]))[0]
             if bad.size:
+                hint = getattr(self.objective.module, "overflow_hint", lambda opt, dtype: None)(
+                    self.objective.options, self.G.dtype)
+                why = (f"objective {self.objective.name!r}: {hint}" if hint
+                       else "lower the learning rate or check the data scale")
                 raise NonFiniteLossError(f"{net} loss became non-finite ({losses[bad[0], col]}) at iteration "
-                                         f"{start + bad[0] + 1}; lower the learning rate or check the data scale")
+                                         f"{start + bad[0] + 1}; {why}")
         for net, col in (("discriminator", 2), ("generator", 3)):
             bad = np.nonzero(~np.isfinite(losses[:, col]))[0]
             if bad.size:

@@ -8,6 +8,7 @@ buffers.
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections import namedtuple
 
@@ -21,6 +22,24 @@ INITS = ("auto", "xavier", "he")
 #: A network as the compiled kernels see it (numba types a named tuple like a tuple, so kernels unpack it):
 #: flat parameters and gradients, layer widths, activation codes, weight and bias offsets, leaky-ReLU slope.
 NetSpec = namedtuple("NetSpec", "params grads sizes acts w_off b_off slope")
+
+
+def physical_memory() -> int | None:
+    """Bytes of RAM of this machine (None where the OS does not say)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _check_memory(n_params: int, dtype, sizes) -> None:
+    """Refuse, before allocating, a network whose parameters, gradients and Adam state (4 copies) exceed RAM."""
+    need = 4 * int(n_params) * dtype.itemsize
+    have = physical_memory()
+    if have is not None and need > have:
+        raise MemoryError(f"a network of widths {list(map(int, sizes))} has {n_params:,} parameters: with its gradients "
+                          f"and optimiser state it needs about {need / 2**30:.1f} GiB, more than this machine's "
+                          f"{have / 2**30:.1f} GiB; use smaller layers")
 
 
 def _is_sparse(X) -> bool:
@@ -124,6 +143,7 @@ class MLP:
             off += sizes[l] * sizes[l + 1]
             self.b_off[l] = off
             off += sizes[l + 1]
+        _check_memory(off, np.dtype(dtype), sizes)
         self.params = np.zeros(off, dtype=dtype)
         self.grads = np.zeros(off, dtype=dtype)
         self._X = None

@@ -1,4 +1,5 @@
 """The objective lab: every registered family's kernels, specs, a toy objective added from outside, generic theory."""
+import importlib
 import importlib.util
 import subprocess
 import sys
@@ -337,3 +338,22 @@ def test_generic_values_on_gaussians_match_closed_forms():
     assert theory.value_at_optimum("fgan-rkl", P, Q) == pytest.approx(rkl, rel=1e-9)
     assert theory.value_at_optimum("fgan-hellinger", P, Q) == pytest.approx(2 - 2 * bc, rel=1e-9)
     assert theory.value_at_optimum("mim:omega=2", P, Q) == pytest.approx(2 * np.e * bc, rel=1e-9)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (("@kernel\ndef fake_loss", "def fake_loss"), "fake_loss is not a compiled kernel"),
+    (("return (x + 1.0) ** 2, 2.0 * (x + 1.0)", "return (x + 1.0) ** 2"), "fake_loss must return (loss, d loss / d logit)"),
+    (("return (x + 1.0) ** 2, 2.0 * (x + 1.0)", "return x.nope, 0.0"), "fake_loss(0.0, options) fails to compile or run"),
+    (("def options():\n    return [0.0]", "def options():\n    raise RuntimeError('boom')"), "options() with its defaults fails"),
+])
+def test_register_refuses_a_broken_module_in_one_line(tmp_path, monkeypatch, edit, message):
+    src = TOY.replace(*edit)
+    assert src != TOY, edit
+    name = f"broken_{abs(hash(edit)) % 10 ** 8}"
+    (tmp_path / f"{name}.py").write_text(src)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    mod = importlib.import_module(name)
+    with pytest.raises(ValueError) as err:
+        register(name, Family(mod))
+    assert message in str(err.value) and "\n" not in str(err.value), err.value
+    assert name not in REGISTRY

@@ -164,6 +164,14 @@ def test_unreadable_mat_files_name_the_file(tmp_path, content):
     ["reproduce", "fig1", "--option", "nonsense=1", "--dry-run"],
     ["reproduce", "--mnist-digits", "x", "--dry-run"],
     ["reproduce", "detect", "--datasets", "cifar", "--dry-run"],
+    ["train", "--gan", "alpha:alpha=0.01", "--data", "gaussian", "--iters", "20", "--quiet", "--out", "t"],  # diverges
+    ["benchmark", "--dataset", "cardio", "--detectors", "mim,svdd"],
+    ["detect", "--dataset", "none.csv"],
+    ["detect", "--dataset", "cardio", "--label", "y"],
+    ["fit", "none.csv", "--out", "m.npz"],
+    ["fit", "cardio", "--out", "m.txt"],
+    ["score", "none.npz", "none.csv", "--out", "s.csv"],
+    ["verify", "--objective", "mim:omega=-1"],
     ["report"],
     ["data", "frobnicate"],
     ["verify", "--json"],
@@ -378,3 +386,32 @@ def test_a_dataframe_fitted_detector_warns_on_an_unnamed_array():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         det.decision_function(df)  # named columns in the fitted order: no warning
+
+
+def test_a_dry_run_without_pyod_plans_no_baseline_runs(tmp_path, monkeypatch):
+    from mimgan.experiments import reproduce
+    from mimgan.experiments.stages import benchmark
+    monkeypatch.setattr(benchmark, "pyod_available", lambda: False)
+    rows = [r for r in reproduce.plan(tmp_path, quick=True, stages=("benchmark",))]
+    assert rows and all(r["to_compute"] == 0 and "pyod is not installed" in r["skipped"] for r in rows)
+    assert sum(r["runs"] for r in rows) == 48  # what the budget holds, said, but not planned
+
+
+@pytest.mark.parametrize("spec, words", [("mim:omega=1000", "e^omega = e^1000, beyond float32's range"),
+                                         ("alpha:alpha=0.01", "alpha < 1 makes the loss grow like")])
+def test_an_option_that_overflows_is_named_not_the_learning_rate(spec, words):
+    from mimgan.nn import MLP, GANTrainer, NonFiniteLossError
+    X = np.random.default_rng(0).standard_normal((64, 2)).astype(np.float32)
+    G = MLP([2, 8, 2], hidden="leaky_relu", output="linear", seed=0)
+    D = MLP([2, 8, 1], hidden="leaky_relu", output="linear", seed=1)
+    with pytest.raises(NonFiniteLossError) as err:
+        GANTrainer(G, D, objective=spec, batch_size=32, seed=0).fit(X, 50)
+    assert words in str(err.value) and spec in str(err.value) and "learning rate" not in str(err.value)
+
+
+def test_a_network_too_large_for_this_machine_is_refused_before_allocating():
+    from mimgan.nn import MLP
+    from mimgan.nn.mlp import physical_memory
+    width = int((physical_memory() / 16) ** 0.5) + 1000  # ~width^2 float32 parameters x 4 copies > RAM
+    with pytest.raises(MemoryError, match=r"GiB, more than this machine's"):
+        MLP([8, width, width, 1])

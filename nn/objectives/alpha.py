@@ -42,6 +42,16 @@ def options(alpha=2.0, generator_loss="non-saturating"):
     return [k, c, 1.0 if generator_loss == "non-saturating" else 0.0, 1.0 if alpha == 1.0 else 0.0]
 
 
+def overflow_hint(opt, dtype):
+    """Why alpha-GAN's loss can leave ``dtype``'s range at these options, or None (see :mod:`.base`)."""
+    k = opt[0]
+    if k < 0:  # alpha < 1: the loss has D^k with a negative power, and D = sigmoid(logit) -> 0
+        top = math.log(float(np.finfo(dtype).max))
+        return (f"alpha < 1 makes the loss grow like D^((alpha - 1)/alpha) = D^{k:.3g}, which leaves "
+                f"{np.dtype(dtype).name}'s range once |logit| > {top / -k:.3g}: choose alpha closer to 1 (or >= 1)")
+    return None
+
+
 def _neg_loss(y, alpha):
     """-l_alpha(y) as a sympy expression (ln y at alpha = 1)."""
     if alpha == 1:

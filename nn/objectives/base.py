@@ -19,7 +19,10 @@ objective written down once:
 
 Optional: ``value_terms(real_logits, fake_logits, opt)`` and
 ``pointwise_value(lp, lq, opt)``, numerically stable replacements for the
-generic versions derived from ``symbolic`` (see :mod:`theory.lab`).
+generic versions derived from ``symbolic`` (see :mod:`theory.lab`); and
+``overflow_hint(opt, dtype) -> str | None``: why the loss can leave the
+dtype's range at these options (the trainer says it when a loss becomes
+non-finite, instead of blaming the learning rate).
 
 The batch loops, the compiled GAN step, the NumPy reference, the theory and
 every experiment are derived from these; see docs/objectives.md, "Adding an objective".

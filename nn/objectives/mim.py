@@ -32,6 +32,18 @@ def options(bounded=True, omega=1.0):
     return [1.0 if bounded else 0.0, omega]
 
 
+def overflow_hint(opt, dtype):
+    """Why MIM's loss can leave ``dtype``'s range at these options, or None (see :mod:`.base`)."""
+    top = math.log(float(np.finfo(dtype).max))
+    if opt[0] != 0.0 and opt[1] > top:
+        return (f"its loss is bounded by e^omega = e^{opt[1]:g}, beyond {np.dtype(dtype).name}'s range for omega > "
+                f"{top:.1f}: choose a smaller omega")
+    if opt[0] == 0.0:
+        return (f"the unbounded discriminator's loss grows like e^(omega |logit|) and leaves {np.dtype(dtype).name}'s "
+                f"range once omega |logit| > {top:.1f}: use the bounded MIM (bounded=true) or a smaller omega")
+    return None
+
+
 def symbolic(bounded=True, omega=1.0):
     w = sp.nsimplify(omega)
     return Symbolic(f=sp.exp(w * (1 - D)), g=sp.exp(w * D), discriminator="min", generator=-sp.exp(w * D),

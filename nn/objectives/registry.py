@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import alpha, fgan, gan, lsgan, mim, wgan
 from .spec import Spec, format_value
 
@@ -109,14 +111,47 @@ REGISTRY: dict[str, Family] = {
 }
 
 
+KERNELS = ("real_loss", "fake_loss", "gen_loss")
+
+
+def trial_call(family: Family) -> None:
+    """Call each of a module's kernels once, on the logit 0 with its default options, and say what is wrong in one
+    line (not a kernel, a numba typing error, not ``(loss, gradient)``) before any training compiles it."""
+    mod = family.module.__name__
+    try:
+        opt = np.asarray(family.module.options(**{**family.defaults, **family.fixed}), dtype=np.float64)
+    except Exception as exc:  # noqa: BLE001 - the module's own failure, named
+        raise ValueError(f"objective module {mod!r}: options() with its defaults fails: {type(exc).__name__}: {exc}") \
+            from None
+    for name in KERNELS:
+        fn = getattr(family.module, name)
+        if not hasattr(fn, "py_func"):
+            raise ValueError(f"objective module {mod!r}: {name} is not a compiled kernel; decorate it with "
+                             "mimgan.nn.objectives.kernel")
+        try:
+            out = fn(0.0, opt)
+        except Exception as exc:  # noqa: BLE001 - a numba typing error is many lines; its first says what
+            first = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+            raise ValueError(f"objective module {mod!r}: {name}(0.0, options) fails to compile or run: {first}") \
+                from None
+        if not (isinstance(out, tuple) and len(out) == 2 and all(isinstance(v, float) for v in out)):
+            raise ValueError(f"objective module {mod!r}: {name} must return (loss, d loss / d logit), two floats; "
+                             f"it returned {out!r}")
+
+
 def register(name: str, family: Family, replace: bool = False) -> Family:
-    """Add an objective defined outside this package: ``register("toy", Family(toy_module))``."""
+    """Add an objective defined outside this package: ``register("toy", Family(toy_module))``.
+
+    Each of its kernels is called once first (:func:`trial_call`), so a broken module is refused here with one
+    line rather than at the first fit with a numba traceback.
+    """
     if not isinstance(family, Family):
         raise TypeError("register() takes a Family(module, ...)")
     if name in REGISTRY and not replace:
         raise ValueError(f"objective {name!r} is already registered (pass replace=True)")
     if not name or any(c in name for c in ":,= "):
         raise ValueError(f"objective names cannot be empty or contain ':', ',', '=' or spaces: {name!r}")
+    trial_call(family)
     REGISTRY[name] = family
     return family
 
