@@ -94,7 +94,8 @@ def cmd_data(args) -> int:
 #: ``mimgan detect`` option -> detector parameter
 DETECTOR_OPTIONS = {"n_iter": "n_iter", "hidden": "hidden", "depth": "depth", "latent_dim": "latent_dim",
                     "latent_steps": "latent_steps", "batch_size": "batch_size", "lr": "lr", "latent_lr": "latent_lr",
-                    "contamination": "contamination", "scaling": "scaling"}
+                    "contamination": "contamination", "scaling": "scaling", "latent_pool": "latent_pool",
+                    "latent_restarts": "latent_restarts"}
 
 
 def cmd_detect(args) -> int:
@@ -356,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--depth", type=int, help=f"hidden layers of G and D (default: {dflt.depth})")
     t.add_argument("--latent-dim", type=int, help=f"size of z ({rule})")
     t.add_argument("--latent-steps", type=int, help=f"Adam steps of the latent search, Eq. 22 ({rule})")
+    t.add_argument("--latent-pool", type=int, help=f"shared latent starts screened by J per row, Eq. 23 "
+                   f"(default: {dflt.latent_pool})")
+    t.add_argument("--latent-restarts", type=int, help=f"searches per row from its cheapest starts, the lowest final "
+                   f"J kept (default: {dflt.latent_restarts})")
     t.add_argument("--batch-size", type=int, help=f"training batch ({rule})")
     t.add_argument("--lr", type=float, help=f"Adam learning rate of G and D (default: {dflt.lr})")
     t.add_argument("--latent-lr", type=float, help=f"Adam learning rate of the latent search (default: {dflt.latent_lr})")

@@ -27,56 +27,33 @@ from .rowwise import forward_rows, input_grad_rows
 from .objectives._stable import sigmoid, softplus
 
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+def shared_starts(latent_dim: int, pool: int, seed: int) -> np.ndarray:
+    """``pool`` standard-normal latent starts (pool, latent_dim), float32, drawn from ``seed`` alone.
 
-
-@kernel
-def _mix(x):
-    """splitmix64's finaliser: a bijection of uint64 whose output bits all depend on every input bit."""
-    x = x + _GOLDEN
-    x = (x ^ (x >> _S30)) * _M1
-    x = (x ^ (x >> _S27)) * _M2
-    return x ^ (x >> _S31)
-
-
-@kernel
-def _uniform(x):
-    """(0, 1) from the top 53 bits of a uint64."""
-    return (float(x >> _S11) + 0.5) * (1.0 / 9007199254740992.0)
-
-
-@kernel
-def row_latents(bits, seed, out):
-    """Standard normal starting points z0 (N, dz) for the rows whose float32 bit patterns are ``bits``.
-
-    Each row's z0 is a hash of its own bits and ``seed`` (splitmix64, then
-    Box-Muller), so a row's start, and hence its score, does not depend on
-    the other rows, its position or the number of rows.
+    Every row is offered the same starts, so a row's start never depends on
+    the row's bits (a change far below the data's precision cannot send it to
+    another start) nor on the other rows.
     """
-    N, d = bits.shape
-    dz = out.shape[1]
+    if int(pool) < 1:
+        raise ValueError(f"the pool of latent starts must hold at least 1 start, got {pool}")
+    rng = np.random.default_rng([int(seed), 0x5EED])
+    return rng.standard_normal((int(pool), int(latent_dim))).astype(np.float32)
+
+
+@kernel
+def start_costs(X, Gz, h_ce, lam, p, out):
+    """J(x_i, z_m) of Eq. 23 for every row i and start m, given G(z_m) (M, dx) and H_ce(D(G(z_m))) (M,).
+
+    G(z_m) does not depend on the row, so screening M starts costs M forward
+    passes in all plus N x M distances; each distance is accumulated in the
+    same order for every row (a row's costs are a function of the row).
+    """
+    N = X.shape[0]
+    M = Gz.shape[0]
+    grad = np.empty(X.shape[1], np.float64)
     for i in range(N):
-        h = _mix(seed)
-        for j in range(d):
-            h = _mix(h ^ np.uint64(bits[i, j]))
-        for j in range(0, dz, 2):
-            u1 = _uniform(_mix(h + np.uint64(2 * j + 1)))
-            u2 = _uniform(_mix(h + np.uint64(2 * j + 2)))
-            r = math.sqrt(-2.0 * math.log(u1))
-            out[i, j] = r * math.cos(2.0 * math.pi * u2)
-            if j + 1 < dz:
-                out[i, j + 1] = r * math.sin(2.0 * math.pi * u2)
-
-
-def initial_latents(X, latent_dim: int, seed: int) -> np.ndarray:
-    """z0 for every row of the float32 matrix X (see :func:`row_latents`), float32 (N, latent_dim)."""
-    X = np.ascontiguousarray(X, dtype=np.float32)
-    out = np.empty((X.shape[0], int(latent_dim)), np.float64)
-    row_latents(X.view(np.uint32), np.uint64(int(seed) % (1 << 64)), out)
-    return out.astype(np.float32)
+        for m in range(M):
+            out[i, m] = (1.0 - lam) * residual_norm(X[i], Gz[m], p, grad) + lam * h_ce[m]
 
 
 @kernel

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .latent_search import cross_entropy, initial_latents, layer_rows, logits_rows, search_rows
+from .latent_search import cross_entropy, layer_rows, logits_rows, search_rows, shared_starts, start_costs
 from .mlp_kernels import cache_size
 
 
 def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: float, beta: float,
-                ce_logit: bool = True, eta: float | None = None, features: bool = False, threads=None,
-                block_rows: int = 512) -> dict:
+                ce_logit: bool = True, eta: float | None = None, features: bool = False, pool: int = 1,
+                restarts: int = 1, threads=None, block_rows: int = 512) -> dict:
     """Eq. 23–25 term by term for the rows of ``X`` (already scaled to G's output range).
 
     Parameters
@@ -27,9 +27,14 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
     G, D : nn.MLP
         The trained generator and discriminator (D's output is a logit).
     X : array (N, features)
-        Rows to score; cast to G's float32.
+        Rows to score; cast to G's dtype (float32 for a detector's networks).
     seed : int
-        Seeds every row's latent start.
+        Draws the pool of latent starts shared by every row (:func:`nn.latent_search.shared_starts`).
+    pool, restarts : int
+        ``pool`` shared starts are screened by J (Eq. 23) at the start; each row searches from its
+        ``restarts`` cheapest ones and keeps the search that ends with the lowest J (``restarts <= pool``).
+        J at z* is then a minimum of continuous functions of the row: a change of the row far below its
+        precision moves the score by as little (issue 23), which a start hashed from the row's bits did not.
     steps, lr : Adam steps and learning rate of the latent search (Eq. 22).
     lam, p, beta : Eq. 23's weight, Eq. 23's norm, Eq. 24's target.
     ce_logit : bool
@@ -47,11 +52,26 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
         ``residual`` (||x - G(z*)||_p), ``h_ce_generated`` (H_ce(D(G(z*)))), ``h_ce_input`` (H_ce(D(x))),
         ``feature_matching`` with ``features``; ``J`` and ``score`` with ``eta``.
     """
-    Xs = np.ascontiguousarray(X, dtype=np.float32)
-    # z0 is a function of the row itself: a row's score never depends on the other rows or its position.
-    Z = initial_latents(Xs, G.sizes[0], int(seed) * 7919 + 1)
-    res, hz = search_rows(G, D, Xs, Z, int(steps), float(lr), float(lam), float(p), float(beta), bool(ce_logit),
+    Xs = np.ascontiguousarray(X, dtype=G.dtype)
+    N = len(Xs)
+    pool, restarts = int(pool), int(restarts)
+    if not 1 <= restarts <= pool:
+        raise ValueError(f"restarts must be in [1, pool={pool}], got {restarts}")
+    starts = shared_starts(G.sizes[0], pool, seed).astype(G.dtype)
+    if restarts < pool:
+        order = np.argsort(_start_costs(G, D, Xs, starts, lam, p, beta, ce_logit), axis=1, kind="stable")
+        pick = order[:, :restarts]
+    else:
+        pick = np.broadcast_to(np.arange(pool), (N, pool))
+    # One search per (row, start): rows x restarts independent searches, each a function of its own pair.
+    Z = np.ascontiguousarray(starts[pick.reshape(-1)])
+    Xr = np.repeat(Xs, restarts, axis=0) if restarts > 1 else Xs
+    res, hz = search_rows(G, D, Xr, Z, int(steps), float(lr), float(lam), float(p), float(beta), bool(ce_logit),
                           threads=threads, block_rows=int(block_rows))
+    if restarts > 1:
+        J = ((1 - lam) * res.astype(np.float64) + lam * hz.astype(np.float64)).reshape(N, restarts)
+        best = np.arange(N) * restarts + np.argmin(J, axis=1)
+        res, hz, Z = res[best], hz[best], Z[best]
     logits = logits_rows(D.spec(), Xs, np.zeros(cache_size(D.sizes, len(Xs)), D.dtype)).astype(np.float64)
     hx = np.array([cross_entropy(v, float(beta), bool(ce_logit))[0] for v in logits])
     terms = {"residual": res.astype(np.float64), "h_ce_generated": hz.astype(np.float64), "h_ce_input": hx}
@@ -64,3 +84,13 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
         terms["J"] = (1 - lam) * terms["residual"] + lam * disc
         terms["score"] = (1 - eta) * terms["J"] + eta * terms["h_ce_input"]
     return terms
+
+
+def _start_costs(G, D, Xs, starts, lam, p, beta, ce_logit):
+    """J (Eq. 23) of every row at every shared start, (N, pool) float64."""
+    Gz = layer_rows(G, starts, -1).astype(G.dtype)
+    logits = logits_rows(D.spec(), Gz, np.zeros(cache_size(D.sizes, len(Gz)), D.dtype)).astype(np.float64)
+    h = np.array([cross_entropy(v, float(beta), bool(ce_logit))[0] for v in logits])
+    out = np.empty((len(Xs), len(starts)), np.float64)
+    start_costs(Xs, Gz, h, float(lam), float(p), out)
+    return out

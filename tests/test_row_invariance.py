@@ -5,7 +5,8 @@ import pytest
 
 from mimgan.experiments.anomaly import GANAnomalyDetector
 from mimgan.nn import MLP
-from mimgan.nn.latent_search import initial_latents
+from mimgan.nn.latent_search import search_rows, shared_starts
+from mimgan.nn.scoring import _start_costs, score_terms
 from mimgan.nn.mlp_kernels import forward
 from mimgan.nn.rowwise import dot_rows, dot_rows_transposed, forward_rows
 
@@ -37,18 +38,61 @@ def _spec(net):
     return p, s, a, w, b, sl
 
 
-def test_initial_latents_are_a_function_of_the_row():
-    X = np.random.default_rng(1).standard_normal((50, 6)).astype(np.float32)
-    Z = initial_latents(X, 9, seed=5)
-    assert Z.shape == (50, 9) and abs(Z.mean()) < 0.2 and 0.8 < Z.std() < 1.2
-    np.testing.assert_array_equal(initial_latents(X[::-1], 9, 5), Z[::-1])
-    np.testing.assert_array_equal(initial_latents(X[[3, 3, 3]], 9, 5), Z[[3, 3, 3]])
-    assert not np.array_equal(initial_latents(X, 9, 6), Z)  # the seed matters
-    assert len({tuple(z) for z in Z}) == 50  # distinct rows, distinct starts
+def test_shared_starts_come_from_the_seed_alone():
+    Z = shared_starts(9, 500, seed=5)
+    assert Z.shape == (500, 9) and Z.dtype == np.float32 and abs(Z.mean()) < 0.1 and 0.9 < Z.std() < 1.1
+    np.testing.assert_array_equal(shared_starts(9, 500, 5), Z)
+    np.testing.assert_array_equal(shared_starts(9, 3, 5), Z[:3])  # a larger pool extends a smaller one
+    assert not np.array_equal(shared_starts(9, 500, 6), Z)
+    with pytest.raises(ValueError, match="at least 1 start"):
+        shared_starts(9, 0, 5)
+
+
+def _nets(dtype, dx=5, dz=4, h=8):
+    return (MLP([dz, h, dx], output="tanh", seed=1, dtype=dtype), MLP([dx, h, 1], output="linear", seed=2, dtype=dtype))
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0])
+def test_start_costs_are_eq23_at_every_start(p):
+    G, D = _nets(np.float64)
+    rng = np.random.default_rng(4)
+    X = rng.uniform(-1, 1, (20, 5))
+    starts = shared_starts(4, 7, 0).astype(np.float64)
+    got = _start_costs(G, D, X, starts, 0.1, p, 1.0, True)
+    # Oracle: the plain NumPy forward pass of both networks and Eq. 23-24 written out.
+    Gz = G.forward(starts)
+    logit = D.forward(Gz)[:, 0]
+    h = np.logaddexp(0.0, -logit)  # H_ce with beta = 1 on the logit: -ln sigmoid(d)
+    want = 0.9 * (np.abs(X[:, None, :] - Gz[None]) ** p).sum(-1) ** (1 / p) + 0.1 * h[None]
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_each_row_keeps_its_best_search_from_its_cheapest_starts(dtype):
+    """pool/restarts against an oracle built from single-row, single-start searches."""
+    G, D = _nets(dtype)
+    X = np.random.default_rng(5).uniform(-1, 1, (12, 5)).astype(dtype)
+    kw = dict(steps=15, lr=0.01, lam=0.1, p=2.0, beta=1.0)
+    got = score_terms(G, D, X, seed=3, pool=6, restarts=3, eta=0.05, **kw)
+    starts = shared_starts(4, 6, 3).astype(dtype)
+    costs = _start_costs(G, D, X, starts, 0.1, 2.0, 1.0, True)
+    for i in range(len(X)):
+        best = None
+        for m in np.argsort(costs[i], kind="stable")[:3]:
+            z = starts[m:m + 1].copy()
+            r, h = search_rows(G, D, X[i:i + 1].copy(), z, kw["steps"], kw["lr"], 0.1, 2.0, 1.0, True, threads=1)
+            J = 0.9 * float(r[0]) + 0.1 * float(h[0])
+            best = J if best is None or J < best else best
+        assert got["residual"][i] * 0.9 + got["h_ce_generated"][i] * 0.1 == pytest.approx(best, rel=1e-12)
+    again = score_terms(G, D, X[::-1].copy(), seed=3, pool=6, restarts=3, eta=0.05, threads=2, block_rows=2, **kw)
+    np.testing.assert_array_equal(again["score"][::-1], got["score"])
+    with pytest.raises(ValueError, match="restarts must be in"):
+        score_terms(G, D, X, seed=3, pool=2, restarts=3, **kw)
 
 
 @pytest.mark.parametrize("budget", [
     dict(n_iter=30, latent_steps=5, hidden=8, latent_dim=4, block_rows=16),   # tiny, many blocks
+    dict(n_iter=30, latent_steps=5, hidden=8, latent_dim=4, latent_pool=9, latent_restarts=3, block_rows=16),
     dict(),                                                                   # the detector's defaults
 ])
 def test_scores_ignore_order_duplicates_batch_and_threads(budget):

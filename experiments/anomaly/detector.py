@@ -28,6 +28,10 @@ DISCRIMINATOR_TERMS = ("ce", "fm")
 
 #: Largest p of Eq. 23's norm: |r|^p overflows float64 for p in the hundreds (and the norm is max-like long before).
 MAX_P = 100.0
+#: Shared latent starts screened per row by default (docs/reliability.md: stability, AUC and cost per rule).
+LATENT_POOL = 64
+#: Screening costs N x pool distances; beyond this the pool is noise-free enough and only costs memory.
+MAX_LATENT_POOL = 4096
 #: A GAN cannot learn a distribution from fewer distinct training rows than this.
 MIN_DISTINCT_ROWS = 10
 #: What marks a file as a saved GAN detector (an ensemble's too; its meta also lists the members).
@@ -62,6 +66,12 @@ class GANAnomalyDetector(BaseDetector):
         Size of z (not given; default 16).
     n_iter, batch_size, lr : training iterations, batch, Adam learning rate (paper: Adam, 0.001).
     latent_steps, latent_lr : Adam steps and rate of the latent search (paper: Adam, 0.003).
+    latent_pool, latent_restarts : int
+        Where the latent search of each row starts (not given in the paper).  ``latent_pool`` standard-normal
+        starts, drawn from ``random_state`` and shared by every row, are screened by J (Eq. 23); each row
+        searches from its ``latent_restarts`` cheapest ones and keeps the lowest final J.  A shared start
+        makes the score a smooth function of the row (a change far below the data's precision moves it by
+        as little; docs/reliability.md measures it); screening many of them costs a few forward passes.
     lam, eta, p, beta : Eq. 23–25 weights (paper: lambda = 0.1, eta = 0.05, p = 2, beta = 1).
     ce_input : {"logit", "output"}
         What Eq. 24's sigmoid is applied to.  Default ``"logit"``: Section IV's
@@ -115,7 +125,8 @@ class GANAnomalyDetector(BaseDetector):
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
-                 n_threads=None, progress=False, scaling="minmax", discriminator_term="ce"):
+                 n_threads=None, progress=False, scaling="minmax", discriminator_term="ce",
+                 latent_pool=LATENT_POOL, latent_restarts=1):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
@@ -139,6 +150,8 @@ class GANAnomalyDetector(BaseDetector):
         self.progress = progress
         self.scaling = scaling
         self.discriminator_term = discriminator_term
+        self.latent_pool = latent_pool
+        self.latent_restarts = latent_restarts
 
     def check_params(self) -> "GANAnomalyDetector":
         """Raise a ValueError naming the first invalid constructor parameter (``fit`` calls it too)."""
@@ -167,11 +180,17 @@ class GANAnomalyDetector(BaseDetector):
             v = getattr(self, name)
             if not (_is_real(v) and 0 < v <= top):
                 raise ValueError(f"{name} must be a learning rate in (0, {top:g}], got {v!r}")
-        for name in ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "latent_steps", "block_rows"):
+        for name in ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "latent_steps", "block_rows",
+                     "latent_pool", "latent_restarts"):
             v = getattr(self, name)
             if not (_is_int(v) and v >= (0 if name in ("n_iter", "latent_steps") else 1)):
                 raise ValueError(f"{name} must be a {'non-negative' if name in ('n_iter', 'latent_steps') else 'positive'}"
                                  f" integer, got {v!r}")
+        if self.latent_restarts > self.latent_pool:
+            raise ValueError(f"latent_restarts ({self.latent_restarts}) cannot exceed latent_pool "
+                             f"({self.latent_pool}): each row searches from the cheapest starts of the pool")
+        if self.latent_pool > MAX_LATENT_POOL:
+            raise ValueError(f"latent_pool must be at most {MAX_LATENT_POOL}, got {self.latent_pool}")
         if self.threshold_rows is not None and not (_is_int(self.threshold_rows) and self.threshold_rows >= 1):
             raise ValueError(f"threshold_rows must be None (all rows) or an integer >= 1, got {self.threshold_rows!r}")
         if self.random_state is not None and not (_is_int(self.random_state) and self.random_state >= 0):
@@ -245,8 +264,8 @@ class GANAnomalyDetector(BaseDetector):
         """Eq. 23 and 25 term by term for already-scaled rows."""
         return score_terms(self.gan_.G, self.gan_.D, Xs, seed=self.random_state_, steps=self.latent_steps,
                            lr=self.latent_lr, lam=self.lam, p=self.p, beta=self.beta, ce_logit=ce == "logit",
-                           eta=self.eta, features=self.discriminator_term == "fm", threads=self.n_threads,
-                           block_rows=self.block_rows)
+                           eta=self.eta, features=self.discriminator_term == "fm", pool=self.latent_pool,
+                           restarts=self.latent_restarts, threads=self.n_threads, block_rows=self.block_rows)
 
     def _check_columns(self, X):
         names = column_names(X)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ...nn.blas import blas_threads, budget as blas_budget
 from ...nn.serialization import load_npz, save_npz_atomic
-from .detector import FILE_TAG, GANAnomalyDetector
+from .detector import FILE_TAG, LATENT_POOL, GANAnomalyDetector
 
 #: Member k is seeded ``random_state + SEED_STRIDE * k`` (a prime, so members never share a seed with
 #: the single detectors of nearby seeds 0..9 or 100..109 a benchmark also runs).
@@ -80,10 +80,12 @@ class GANEnsembleDetector(GANAnomalyDetector):
     def __init__(self, objective="mim", hidden=64, depth=2, latent_dim=16, n_iter=2000, batch_size=64, lr=0.001,
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
-                 n_threads=None, progress=False, scaling="minmax", discriminator_term="ce", n_members=5):
+                 n_threads=None, progress=False, scaling="minmax", discriminator_term="ce",
+                 latent_pool=LATENT_POOL, latent_restarts=1, n_members=5):
         super().__init__(objective, hidden, depth, latent_dim, n_iter, batch_size, lr, latent_steps, latent_lr, lam,
                          eta, p, beta, ce_input, contamination, random_state, objective_options, block_rows,
-                         threshold_rows, n_threads, progress, scaling, discriminator_term)
+                         threshold_rows, n_threads, progress, scaling, discriminator_term, latent_pool,
+                         latent_restarts)
         self.n_members = n_members
 
     def _validate_params(self):
