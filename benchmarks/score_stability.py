@@ -11,7 +11,8 @@ as they are and after three perturbations a user's data goes through without not
 
 Per start rule (``pool x restarts``: the number of shared starts screened by J, and how many of the cheapest
 each row searches), the table gives the labels flipped (Eq. 21, threshold of the fitted detector), the 99th
-percentile and the largest relative score change, the test AUC, the AUC spread over three start seeds of the
+percentile and the largest relative score change, the same two for the change relative to the threshold
+(``thr99``, ``thrmax``: the scale that decides a label), the test AUC, the AUC spread over three start seeds of the
 same trained networks (the noise of the start alone), and the scoring time.  With ``--before``, the same
 measurements for the code that is imported (e.g. an older checkout on PYTHONPATH) labelled ``row hash``.
 
@@ -78,8 +79,12 @@ def measure(name, seed, rules):
         for kind in PERTURBATIONS:
             s1 = scores(det, perturb(split.X_test, kind), rule)
             rel = np.abs(s1 - s0) / np.maximum(np.abs(s0), 1e-12)
+            # Relative to the threshold too: a row the search reconstructs almost exactly has a score near 0
+            # whose relative change is large while its label is far from moving.
+            dthr = np.abs(s1 - s0) / thr
             row[kind] = {"flips": int(np.sum((s0 > thr) != (s1 > thr))), "rel99": float(np.quantile(rel, 0.99)),
-                         "relmax": float(rel.max())}
+                         "relmax": float(rel.max()), "thr99": float(np.quantile(dthr, 0.99)),
+                         "thrmax": float(dthr.max())}
         if rule is not None:
             aucs = [roc_auc(split.y_test, scores(det, split.X_test, rule, seed=1000 + k)) for k in range(3)]
             row["auc_start_spread"] = float(np.ptp(aucs))
@@ -89,7 +94,9 @@ def measure(name, seed, rules):
 
 
 def _line(r):
-    pert = "  ".join(f"{r[k]['flips']:4d} {100 * r[k]['rel99']:7.3f}% {100 * r[k]['relmax']:8.3f}%" for k in PERTURBATIONS)
+    pert = "  ".join(f"{r[k]['flips']:4d} {100 * r[k]['rel99']:7.3f}% {100 * r[k]['relmax']:8.3f}%"
+                     f" {100 * r[k].get('thr99', np.nan):6.3f}% {100 * r[k].get('thrmax', np.nan):6.3f}%"
+                     for k in PERTURBATIONS)
     spread = r.get("auc_start_spread")
     return (f"{r['dataset']:8s} {r['seed']:4d} {r['rule']:9s} {r['auc']:.4f} "
             f"{'   -  ' if spread is None else f'{spread:.4f}'} {r['score_s']:6.2f}s  {pert}")
@@ -107,7 +114,7 @@ def main(argv=None):
     rules = [None] if args.before or not has_rules else \
         [tuple(int(v) for v in r.split("x")) for r in args.rules.split(",")]
     print(f"{'dataset':8s} {'seed':>4s} {'rule':9s} {'AUC':6s} {'spread':6s} {'score':>7s}  "
-          + "  ".join(f"{k:>4s}: flips  rel99    relmax" for k in PERTURBATIONS))
+          + "  ".join(f"{k:>4s}: flips  rel99    relmax  thr99  thrmax" for k in PERTURBATIONS))
     out = []
     for name in args.datasets.split(","):
         for seed in (int(s) for s in args.seeds.split(",")):
