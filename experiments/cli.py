@@ -95,7 +95,7 @@ def cmd_data(args) -> int:
 DETECTOR_OPTIONS = {"n_iter": "n_iter", "hidden": "hidden", "depth": "depth", "latent_dim": "latent_dim",
                     "latent_steps": "latent_steps", "batch_size": "batch_size", "lr": "lr", "latent_lr": "latent_lr",
                     "contamination": "contamination", "scaling": "scaling", "latent_pool": "latent_pool",
-                    "latent_restarts": "latent_restarts"}
+                    "latent_restarts": "latent_restarts", "latent_tol": "latent_tol"}
 
 
 def cmd_detect(args) -> int:
@@ -361,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
                    f"(default: {dflt.latent_pool})")
     t.add_argument("--latent-restarts", type=int, help=f"searches per row from its cheapest starts, the lowest final "
                    f"J kept (default: {dflt.latent_restarts})")
+    t.add_argument("--latent-tol", type=float, help="stop a row's latent search once J changed by less than this "
+                   "(relative) over 25 steps; --latent-steps is then the most it takes (default: no stopping rule)")
     t.add_argument("--batch-size", type=int, help=f"training batch ({rule})")
     t.add_argument("--lr", type=float, help=f"Adam learning rate of G and D (default: {dflt.lr})")
     t.add_argument("--latent-lr", type=float, help=f"Adam learning rate of the latent search (default: {dflt.latent_lr})")

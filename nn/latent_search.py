@@ -27,6 +27,10 @@ from .rowwise import forward_rows, input_grad_rows
 from .objectives._stable import sigmoid, softplus
 
 
+#: Steps between two checks of the stopping rule of :func:`search_rows`.
+STOP_WINDOW = 25
+
+
 def shared_starts(latent_dim: int, pool: int, seed: int) -> np.ndarray:
     """``pool`` standard-normal latent starts (pool, latent_dim), float32, drawn from ``seed`` alone.
 
@@ -104,15 +108,21 @@ def residual_norm(x, g, p, out_grad):
 
 
 @kernel
-def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, bufs, residual, h_ce):
-    """Run ``n_steps`` Adam steps on Z (N, dz) in place; write the final terms of Eq. 23 per row."""
+def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, bufs, residual, h_ce, t0=0):
+    """Run ``n_steps`` Adam steps on Z (N, dz) in place; write the final terms of Eq. 23 per row.
+
+    ``t0 > 0`` continues a search that has already taken ``t0`` steps: the Adam moments in ``bufs`` are
+    kept (not zeroed) and the bias corrections count from ``t0``, so a search cut into pieces gives the
+    bits of one uncut search (the stopping rule of :func:`search_rows` relies on it).
+    """
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork, dcache, dwork, gout, glog, m, v = bufs
     N, dz = Z.shape
     dx = X.shape[1]
-    m[:] = 0
-    v[:] = 0
+    if t0 == 0:
+        m[:] = 0
+        v[:] = 0
     lam_ = float(lam)
     for t in range(n_steps + 1):
         Gx = forward_rows(Gp, Gs, Ga, Gw, Gb, Gsl, Z, gcache)
@@ -132,8 +142,8 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
             for j in range(dx):
                 go[i, j] = c * go[i, j] + dGx[i, j]
         dZ = input_grad_rows(Gp, Gs, Ga, Gw, Gb, Gsl, Z, gcache, go, gwork)
-        step = lr / (1.0 - beta1 ** (t + 1))
-        inv_bc2 = 1.0 / math.sqrt(1.0 - beta2 ** (t + 1))
+        step = lr / (1.0 - beta1 ** (t0 + t + 1))
+        inv_bc2 = 1.0 / math.sqrt(1.0 - beta2 ** (t0 + t + 1))
         b1, b2 = Z.dtype.type(beta1), Z.dtype.type(beta2)
         c1, c2 = Z.dtype.type(1.0 - beta1), Z.dtype.type(1.0 - beta2)
         st, ib, ep = Z.dtype.type(step), Z.dtype.type(inv_bc2), Z.dtype.type(eps)
@@ -148,7 +158,7 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
 
 
 def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logit=True, threads=None,
-                block_rows=512, betas=(0.9, 0.999), eps=1e-8):
+                block_rows=512, betas=(0.9, 0.999), eps=1e-8, tol=None, window=STOP_WINDOW, return_steps=False):
     """Run :func:`search` over all rows of X (float32/64, C-contiguous) with Z updated in place.
 
     The rows are cut into ``ceil(N / block_rows)`` contiguous blocks of
@@ -161,16 +171,28 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
     limit set by ``threadpoolctl`` or a pool worker), so a process-pool worker
     limited to one BLAS thread searches its blocks one after another.  The cut
     and ``threads`` change speed only: each row's result is bit-identical for
-    every cut and thread count.  Returns (residual, h_ce) per row.
+    every cut and thread count.
+
+    Stopping rule (``tol`` given): a row stops once J (Eq. 23) changed by less than ``tol`` relative to
+    its value over the last ``window`` steps, checked every ``window`` steps; ``n_steps`` stays the
+    maximum.  The decision uses the row's own J at fixed step counts only, and the rows still running
+    are searched on as one uncut search would (``t0`` of :func:`search`), so a row's result, and its
+    steps, stay a function of the row alone.  ``tol=0`` never stops a row early and gives the bits of
+    ``tol=None``.
+
+    Returns (residual, h_ce) per row, and with ``return_steps`` also the Adam steps each row took.
     """
     from concurrent.futures import ThreadPoolExecutor
-
 
     N = X.shape[0]
     if Z.shape[0] != N:
         raise ValueError(f"Z has {Z.shape[0]} rows but X has {N}")
     if int(block_rows) < 1:
         raise ValueError(f"block_rows must be >= 1, got {block_rows}")
+    if tol is not None and not (np.isfinite(tol) and tol >= 0):
+        raise ValueError(f"the stopping tolerance must be a finite number >= 0 (or None: no stopping rule), got {tol}")
+    if int(window) < 1:
+        raise ValueError(f"the stopping window must be >= 1 step, got {window}")
     n_blocks = max(1, -(-N // int(block_rows)))
     edges = np.linspace(0, N, n_blocks + 1).astype(int)
     threads = budget() if threads is None else int(threads)
@@ -179,14 +201,19 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
     threads = min(threads, n_blocks)
     res = np.zeros(N, X.dtype)
     hz = np.zeros(N, X.dtype)
+    used = np.full(N, int(n_steps), np.int64)
     gspec, dspec = G.spec(), D.spec()
+    args = (float(lr), betas[0], betas[1], eps, float(lam), float(p), float(beta), bool(ce_logit))
 
     def block(k):
         a, b = edges[k], edges[k + 1]
         z = np.ascontiguousarray(Z[a:b])
-        search(gspec, dspec, np.ascontiguousarray(X[a:b]), z, int(n_steps), float(lr), betas[0], betas[1], eps,
-               float(lam), float(p), float(beta), bool(ce_logit), allocate(G, D, b - a, X.dtype), res[a:b],
-               hz[a:b])
+        x = np.ascontiguousarray(X[a:b])
+        if tol is None:
+            search(gspec, dspec, x, z, int(n_steps), *args, allocate(G, D, b - a, X.dtype), res[a:b], hz[a:b])
+        else:
+            _search_stopping(gspec, dspec, G, D, x, z, int(n_steps), args, float(tol), int(window),
+                             res[a:b], hz[a:b], used[a:b])
         Z[a:b] = z
 
     with blas_threads(1):
@@ -196,7 +223,34 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
         else:
             with ThreadPoolExecutor(threads) as pool:
                 list(pool.map(block, range(n_blocks)))
-    return res, hz
+    return (res, hz, used) if return_steps else (res, hz)
+
+
+def _search_stopping(gspec, dspec, G, D, x, z, n_steps, args, tol, window, res, hz, used):
+    """The search of one block, ``window`` steps at a time, on the rows that have not stopped yet."""
+    lam = args[4]
+    m = np.zeros(z.shape, z.dtype)
+    v = np.zeros(z.shape, z.dtype)
+    active = np.arange(len(x))
+    J_prev = None
+    t = 0
+    while t < n_steps and len(active):
+        w = min(window, n_steps - t)
+        xa, za = np.ascontiguousarray(x[active]), np.ascontiguousarray(z[active])
+        bufs = allocate(G, D, len(active), x.dtype)
+        bufs[-2][:] = m[active]
+        bufs[-1][:] = v[active]
+        ra, ha = np.zeros(len(active), x.dtype), np.zeros(len(active), x.dtype)
+        search(gspec, dspec, xa, za, w, *args, bufs, ra, ha, t)
+        z[active], m[active], v[active], res[active], hz[active] = za, bufs[-2], bufs[-1], ra, ha
+        t += w
+        used[active] = t
+        J = (1.0 - lam) * ra.astype(np.float64) + lam * ha.astype(np.float64)
+        if J_prev is not None:
+            # Strict: tol = 0 never stops a row, whatever its J does.
+            done = np.abs(J_prev - J) < tol * np.maximum(np.abs(J), 1e-12)
+            active, J = active[~done], J[~done]
+        J_prev = J
 
 
 def allocate(G, D, n_rows, dtype):

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .latent_search import cross_entropy, layer_rows, logits_rows, search_rows, shared_starts, start_costs
+from .latent_search import STOP_WINDOW, cross_entropy, layer_rows, logits_rows, search_rows, shared_starts, start_costs
 from .mlp_kernels import cache_size
 
 
 def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: float, beta: float,
                 ce_logit: bool = True, eta: float | None = None, features: bool = False, pool: int = 1,
-                restarts: int = 1, threads=None, block_rows: int = 512) -> dict:
+                restarts: int = 1, tol: float | None = None, window: int = STOP_WINDOW, threads=None,
+                block_rows: int = 512) -> dict:
     """Eq. 23–25 term by term for the rows of ``X`` (already scaled to G's output range).
 
     Parameters
@@ -35,7 +36,10 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
         ``restarts`` cheapest ones and keeps the search that ends with the lowest J (``restarts <= pool``).
         J at z* is then a minimum of continuous functions of the row: a change of the row far below its
         precision moves the score by as little (issue 23), which a start hashed from the row's bits did not.
-    steps, lr : Adam steps and learning rate of the latent search (Eq. 22).
+    steps, lr : Adam steps (the most a row takes) and learning rate of the latent search (Eq. 22).
+    tol, window : float or None, int
+        The per-row stopping rule (:func:`nn.latent_search.search_rows`): a row stops once its J changed by
+        less than ``tol`` (relative) over ``window`` steps.  None: every row takes ``steps`` steps.
     lam, p, beta : Eq. 23's weight, Eq. 23's norm, Eq. 24's target.
     ce_logit : bool
         Eq. 24 on D's logit (True) or on its sigmoid output (the paper as printed).
@@ -50,7 +54,8 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
     -------
     dict of float64 arrays (N,)
         ``residual`` (||x - G(z*)||_p), ``h_ce_generated`` (H_ce(D(G(z*)))), ``h_ce_input`` (H_ce(D(x))),
-        ``feature_matching`` with ``features``; ``J`` and ``score`` with ``eta``.
+        ``feature_matching`` with ``features``; ``J`` and ``score`` with ``eta``; ``steps``, the Adam steps
+        the row's kept search took.
     """
     Xs = np.ascontiguousarray(X, dtype=G.dtype)
     N = len(Xs)
@@ -66,15 +71,17 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
     # One search per (row, start): rows x restarts independent searches, each a function of its own pair.
     Z = np.ascontiguousarray(starts[pick.reshape(-1)])
     Xr = np.repeat(Xs, restarts, axis=0) if restarts > 1 else Xs
-    res, hz = search_rows(G, D, Xr, Z, int(steps), float(lr), float(lam), float(p), float(beta), bool(ce_logit),
-                          threads=threads, block_rows=int(block_rows))
+    res, hz, used = search_rows(G, D, Xr, Z, int(steps), float(lr), float(lam), float(p), float(beta),
+                                bool(ce_logit), threads=threads, block_rows=int(block_rows), tol=tol,
+                                window=window, return_steps=True)
     if restarts > 1:
         J = ((1 - lam) * res.astype(np.float64) + lam * hz.astype(np.float64)).reshape(N, restarts)
         best = np.arange(N) * restarts + np.argmin(J, axis=1)
-        res, hz, Z = res[best], hz[best], Z[best]
+        res, hz, Z, used = res[best], hz[best], Z[best], used[best]
     logits = logits_rows(D.spec(), Xs, np.zeros(cache_size(D.sizes, len(Xs)), D.dtype)).astype(np.float64)
     hx = np.array([cross_entropy(v, float(beta), bool(ce_logit))[0] for v in logits])
-    terms = {"residual": res.astype(np.float64), "h_ce_generated": hz.astype(np.float64), "h_ce_input": hx}
+    terms = {"residual": res.astype(np.float64), "h_ce_generated": hz.astype(np.float64), "h_ce_input": hx,
+             "steps": used.astype(np.float64)}
     if features:
         # Z now holds z*; f = D's last hidden layer, each row computed alone like the search.
         Gz = layer_rows(G, Z, -1).astype(np.float32)

@@ -93,6 +93,7 @@ def test_each_row_keeps_its_best_search_from_its_cheapest_starts(dtype):
 @pytest.mark.parametrize("budget", [
     dict(n_iter=30, latent_steps=5, hidden=8, latent_dim=4, block_rows=16),   # tiny, many blocks
     dict(n_iter=30, latent_steps=5, hidden=8, latent_dim=4, latent_pool=9, latent_restarts=3, block_rows=16),
+    dict(n_iter=30, latent_steps=60, hidden=8, latent_dim=4, latent_tol=1e-3, block_rows=16),  # rows stop early
     dict(),                                                                   # the detector's defaults
 ])
 def test_scores_ignore_order_duplicates_batch_and_threads(budget):
@@ -112,3 +113,40 @@ def test_scores_ignore_order_duplicates_batch_and_threads(budget):
     det.set_params(block_rows=7, n_threads=2)
     np.testing.assert_array_equal(det.decision_function(T), s)
     np.testing.assert_array_equal(det.predict(T[perm]), det.predict(T)[perm])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_stopping_rule_is_a_cut_search_of_each_row(dtype):
+    """tol = 0 never stops: the windowed search gives the uncut search's bits; tol > 0 stops rows at
+    multiples of the window, each with the bits of an uncut search of that many steps."""
+    G, D = _nets(dtype)
+    X = np.random.default_rng(6).uniform(-1, 1, (40, 5)).astype(dtype)
+    Z0 = np.tile(shared_starts(4, 1, 0).astype(dtype), (40, 1))
+    args = (X, 70, 0.01, 0.1, 2.0, 1.0, True)
+    plain_z = Z0.copy()
+    plain = search_rows(G, D, X, plain_z, *args[1:])
+    cut_z = Z0.copy()
+    r, h, used = search_rows(G, D, X, cut_z, *args[1:], tol=0.0, window=9, return_steps=True)
+    np.testing.assert_array_equal(r, plain[0])
+    np.testing.assert_array_equal(h, plain[1])
+    np.testing.assert_array_equal(cut_z, plain_z)
+    assert np.all(used == 70)
+    stop_z = Z0.copy()
+    r, h, used = search_rows(G, D, X, stop_z, *args[1:], tol=0.05, window=10, return_steps=True, block_rows=7)
+    assert used.min() < 70 and set(np.unique(used)) <= {20, 30, 40, 50, 60, 70}  # never before two checks
+    for i in np.flatnonzero(used < 70)[:5]:
+        z = Z0[i:i + 1].copy()
+        ri, hi = search_rows(G, D, X[i:i + 1].copy(), z, int(used[i]), *args[2:])
+        assert (ri[0], hi[0]) == (r[i], h[i])
+        np.testing.assert_array_equal(z[0], stop_z[i])
+        # ... and it stopped because its J moved by less than tol over its last window
+        z = Z0[i:i + 1].copy()
+        rp, hp = search_rows(G, D, X[i:i + 1].copy(), z, int(used[i]) - 10, *args[2:])
+        J, Jp = 0.9 * float(r[i]) + 0.1 * float(h[i]), 0.9 * float(rp[0]) + 0.1 * float(hp[0])
+        assert abs(J - Jp) < 0.05 * abs(J)
+    with pytest.raises(ValueError, match="stopping tolerance"):
+        search_rows(G, D, X, Z0.copy(), 5, tol=-1.0)
+    with pytest.raises(ValueError, match="stopping window"):
+        search_rows(G, D, X, Z0.copy(), 5, tol=0.1, window=0)
+    with pytest.raises(ValueError, match="latent_tol"):
+        GANAnomalyDetector(latent_tol=float("nan")).check_params()

@@ -72,6 +72,11 @@ class GANAnomalyDetector(BaseDetector):
         searches from its ``latent_restarts`` cheapest ones and keeps the lowest final J.  A shared start
         makes the score a smooth function of the row (a change far below the data's precision moves it by
         as little; docs/reliability.md measures it); screening many of them costs a few forward passes.
+    latent_tol : float or None
+        A per-row stopping rule for the latent search: a row stops once its J (Eq. 23) changed by less
+        than this (relative) over 25 steps, ``latent_steps`` being the most it takes (None: every row
+        takes ``latent_steps``).  Decided from the row's own J only, so scores stay independent of the
+        other rows (:func:`nn.latent_search.search_rows`; docs/reliability.md measures the trade-off).
     lam, eta, p, beta : Eq. 23–25 weights (paper: lambda = 0.1, eta = 0.05, p = 2, beta = 1).
     ce_input : {"logit", "output"}
         What Eq. 24's sigmoid is applied to.  Default ``"logit"``: Section IV's
@@ -126,7 +131,7 @@ class GANAnomalyDetector(BaseDetector):
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
                  n_threads=None, progress=False, scaling="minmax", discriminator_term="ce",
-                 latent_pool=LATENT_POOL, latent_restarts=1):
+                 latent_pool=LATENT_POOL, latent_restarts=1, latent_tol=None):
         self.objective = objective
         self.hidden = hidden
         self.depth = depth
@@ -152,6 +157,7 @@ class GANAnomalyDetector(BaseDetector):
         self.discriminator_term = discriminator_term
         self.latent_pool = latent_pool
         self.latent_restarts = latent_restarts
+        self.latent_tol = latent_tol
 
     def check_params(self) -> "GANAnomalyDetector":
         """Raise a ValueError naming the first invalid constructor parameter (``fit`` calls it too)."""
@@ -189,6 +195,9 @@ class GANAnomalyDetector(BaseDetector):
         if self.latent_restarts > self.latent_pool:
             raise ValueError(f"latent_restarts ({self.latent_restarts}) cannot exceed latent_pool "
                              f"({self.latent_pool}): each row searches from the cheapest starts of the pool")
+        if self.latent_tol is not None and not (_is_real(self.latent_tol) and 0 <= self.latent_tol < 1):
+            raise ValueError(f"latent_tol must be None (no stopping rule) or a relative tolerance in [0, 1), "
+                             f"got {self.latent_tol!r}")
         if self.latent_pool > MAX_LATENT_POOL:
             raise ValueError(f"latent_pool must be at most {MAX_LATENT_POOL}, got {self.latent_pool}")
         if self.threshold_rows is not None and not (_is_int(self.threshold_rows) and self.threshold_rows >= 1):
@@ -265,7 +274,8 @@ class GANAnomalyDetector(BaseDetector):
         return score_terms(self.gan_.G, self.gan_.D, Xs, seed=self.random_state_, steps=self.latent_steps,
                            lr=self.latent_lr, lam=self.lam, p=self.p, beta=self.beta, ce_logit=ce == "logit",
                            eta=self.eta, features=self.discriminator_term == "fm", pool=self.latent_pool,
-                           restarts=self.latent_restarts, threads=self.n_threads, block_rows=self.block_rows)
+                           restarts=self.latent_restarts, tol=self.latent_tol, threads=self.n_threads,
+                           block_rows=self.block_rows)
 
     def _check_columns(self, X):
         names = column_names(X)

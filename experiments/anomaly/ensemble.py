@@ -81,11 +81,11 @@ class GANEnsembleDetector(GANAnomalyDetector):
                  latent_steps=100, latent_lr=0.003, lam=0.1, eta=0.05, p=2.0, beta=1.0, ce_input="logit",
                  contamination=0.1, random_state=0, objective_options=None, block_rows=512, threshold_rows=None,
                  n_threads=None, progress=False, scaling="minmax", discriminator_term="ce",
-                 latent_pool=LATENT_POOL, latent_restarts=1, n_members=5):
+                 latent_pool=LATENT_POOL, latent_restarts=1, latent_tol=None, n_members=5):
         super().__init__(objective, hidden, depth, latent_dim, n_iter, batch_size, lr, latent_steps, latent_lr, lam,
                          eta, p, beta, ce_input, contamination, random_state, objective_options, block_rows,
                          threshold_rows, n_threads, progress, scaling, discriminator_term, latent_pool,
-                         latent_restarts)
+                         latent_restarts, latent_tol)
         self.n_members = n_members
 
     def _validate_params(self):

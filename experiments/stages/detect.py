@@ -169,7 +169,7 @@ def describe_settings(cfg) -> str:
     """The settings of a run on one line (what ``mimgan detect`` prints per dataset)."""
     det = {**recorded_params(GANAnomalyDetector()), **cfg["detector"]}
     keys = ("hidden", "depth", "latent_dim", "n_iter", "batch_size", "lr", "latent_steps", "latent_lr",
-            "latent_pool", "latent_restarts", "contamination", "scaling", "threshold_rows")
+            "latent_pool", "latent_restarts", "latent_tol", "contamination", "scaling", "threshold_rows")
     return (", ".join(f"{k}={det[k]}" for k in keys) + f"; protocol {cfg['protocol']}; readings "
             + cfg.get("readings", "both"))
 
