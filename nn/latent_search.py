@@ -22,8 +22,7 @@ import numpy as np
 
 from .jit import kernel
 from .blas import blas_threads, budget
-from .mlp_kernels import cache_size, work_size
-from .rowwise import forward_rows, input_grad_rows
+from .rowwise import forward_rows, input_grad_rows, pack, padded_rows, row_cache_size, row_work_size
 from .objectives._stable import sigmoid, softplus
 
 
@@ -60,11 +59,16 @@ def start_costs(X, Gz, h_ce, lam, p, out):
             out[i, m] = (1.0 - lam) * residual_norm(X[i], Gz[m], p, grad) + lam * h_ce[m]
 
 
-@kernel
-def logits_rows(D, X, cache):
-    """D's logits for the rows of X, each row computed alone (see :mod:`nn.rowwise`)."""
-    Dp, Dg, Ds, Da, Dw, Db, Dsl = D
-    return forward_rows(Dp, Ds, Da, Dw, Db, Dsl, X, cache)[:, 0]
+def logits_rows(D, X):
+    """D's logits (float64) for the rows of X, each row computed alone (see :mod:`nn.rowwise`)."""
+    X = np.ascontiguousarray(X, dtype=D.dtype)
+    N, width = X.shape
+    rows = padded_rows(N)
+    Xp = np.zeros((rows, width), D.dtype)
+    Xp[:N] = X
+    rn = pack(D)
+    out = forward_rows(rn, Xp.reshape(-1), width, rows, np.zeros(row_cache_size(rn.padded, rows), D.dtype))
+    return out[:N, 0].astype(np.float64)
 
 
 @kernel
@@ -111,37 +115,42 @@ def residual_norm(x, g, p, out_grad):
 def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, bufs, residual, h_ce, t0=0):
     """Run ``n_steps`` Adam steps on Z (N, dz) in place; write the final terms of Eq. 23 per row.
 
+    G and D are packed networks (:func:`nn.rowwise.pack`); ``bufs`` come from :func:`allocate` for N
+    rows (padded to whole tiles: the padding rows are searched from z = 0 and never read).
     ``t0 > 0`` continues a search that has already taken ``t0`` steps: the Adam moments in ``bufs`` are
     kept (not zeroed) and the bias corrections count from ``t0``, so a search cut into pieces gives the
     bits of one uncut search (the stopping rule of :func:`search_rows` relies on it).
     """
-    Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
-    Dp, Dg, Ds, Da, Dw, Db, Dsl = D
-    gcache, gwork, dcache, dwork, gout, glog, m, v = bufs
+    zp, gcache, gwork, dcache, dwork, gout, glog, m, v = bufs
     N, dz = Z.shape
     dx = X.shape[1]
+    rows = zp.shape[0] // dz
+    pdx = G.padded[G.padded.shape[0] - 1]
     if t0 == 0:
         m[:] = 0
         v[:] = 0
+    zr = zp.reshape((rows, dz))
+    zr[:N] = Z
+    go = gout.reshape((rows, pdx))
+    gl = glog.reshape((rows, glog.shape[0] // rows))
     lam_ = float(lam)
     for t in range(n_steps + 1):
-        Gx = forward_rows(Gp, Gs, Ga, Gw, Gb, Gsl, Z, gcache)
-        logits = forward_rows(Dp, Ds, Da, Dw, Db, Dsl, Gx, dcache)
-        go = gout[:N * dx].reshape((N, dx))
-        gl = glog[:N].reshape((N, 1))
+        Gx = forward_rows(G, zp, dz, rows, gcache)
+        gx = gcache[gcache.shape[0] - rows * pdx:]
+        logits = forward_rows(D, gx, pdx, rows, dcache)
         for i in range(N):
-            residual[i] = residual_norm(X[i], Gx[i], p, go[i])
+            residual[i] = residual_norm(X[i], Gx[i, :dx], p, go[i, :dx])
             h, dh = cross_entropy(float(logits[i, 0]), beta, ce_logit)
             h_ce[i] = h
             gl[i, 0] = lam_ * dh
         if t == n_steps:
             break  # the last pass only evaluates J at the final z
-        dGx = input_grad_rows(Dp, Ds, Da, Dw, Db, Dsl, Gx, dcache, gl, dwork)
+        dGx = input_grad_rows(D, rows, dcache, gl, dwork)
         c = go.dtype.type(1.0 - lam_)
         for i in range(N):
             for j in range(dx):
                 go[i, j] = c * go[i, j] + dGx[i, j]
-        dZ = input_grad_rows(Gp, Gs, Ga, Gw, Gb, Gsl, Z, gcache, go, gwork)
+        dZ = input_grad_rows(G, rows, gcache, go, gwork)
         step = lr / (1.0 - beta1 ** (t0 + t + 1))
         inv_bc2 = 1.0 / math.sqrt(1.0 - beta2 ** (t0 + t + 1))
         b1, b2 = Z.dtype.type(beta1), Z.dtype.type(beta2)
@@ -154,7 +163,8 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
                 vv = b2 * v[i, j] + c2 * g * g
                 m[i, j] = mm
                 v[i, j] = vv
-                Z[i, j] -= st * mm / (np.sqrt(vv) * ib + ep)
+                zr[i, j] -= st * mm / (np.sqrt(vv) * ib + ep)
+    Z[:] = zr[:N]
 
 
 def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logit=True, threads=None,
@@ -202,7 +212,7 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
     res = np.zeros(N, X.dtype)
     hz = np.zeros(N, X.dtype)
     used = np.full(N, int(n_steps), np.int64)
-    gspec, dspec = G.spec(), D.spec()
+    gnet, dnet = pack(G), pack(D)
     args = (float(lr), betas[0], betas[1], eps, float(lam), float(p), float(beta), bool(ce_logit))
 
     def block(k):
@@ -210,9 +220,9 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
         z = np.ascontiguousarray(Z[a:b])
         x = np.ascontiguousarray(X[a:b])
         if tol is None:
-            search(gspec, dspec, x, z, int(n_steps), *args, allocate(G, D, b - a, X.dtype), res[a:b], hz[a:b])
+            search(gnet, dnet, x, z, int(n_steps), *args, allocate(gnet, dnet, b - a, X.dtype), res[a:b], hz[a:b])
         else:
-            _search_stopping(gspec, dspec, G, D, x, z, int(n_steps), args, float(tol), int(window),
+            _search_stopping(gnet, dnet, x, z, int(n_steps), args, float(tol), int(window),
                              res[a:b], hz[a:b], used[a:b])
         Z[a:b] = z
 
@@ -226,7 +236,7 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
     return (res, hz, used) if return_steps else (res, hz)
 
 
-def _search_stopping(gspec, dspec, G, D, x, z, n_steps, args, tol, window, res, hz, used):
+def _search_stopping(gnet, dnet, x, z, n_steps, args, tol, window, res, hz, used):
     """The search of one block, ``window`` steps at a time, on the rows that have not stopped yet."""
     lam = args[4]
     m = np.zeros(z.shape, z.dtype)
@@ -237,11 +247,11 @@ def _search_stopping(gspec, dspec, G, D, x, z, n_steps, args, tol, window, res, 
     while t < n_steps and len(active):
         w = min(window, n_steps - t)
         xa, za = np.ascontiguousarray(x[active]), np.ascontiguousarray(z[active])
-        bufs = allocate(G, D, len(active), x.dtype)
+        bufs = allocate(gnet, dnet, len(active), x.dtype)
         bufs[-2][:] = m[active]
         bufs[-1][:] = v[active]
         ra, ha = np.zeros(len(active), x.dtype), np.zeros(len(active), x.dtype)
-        search(gspec, dspec, xa, za, w, *args, bufs, ra, ha, t)
+        search(gnet, dnet, xa, za, w, *args, bufs, ra, ha, t)
         z[active], m[active], v[active], res[active], hz[active] = za, bufs[-2], bufs[-1], ra, ha
         t += w
         used[active] = t
@@ -254,27 +264,11 @@ def _search_stopping(gspec, dspec, G, D, x, z, n_steps, args, tol, window, res, 
 
 
 def allocate(G, D, n_rows, dtype):
-    """Buffers for :func:`search` on ``n_rows`` rows (G, D are :class:`nn.MLP`)."""
-    dz, dx = int(G.sizes[0]), int(D.sizes[0])
+    """Buffers for :func:`search` on ``n_rows`` rows; G, D are packed networks (:func:`nn.rowwise.pack`)."""
+    rows = padded_rows(n_rows)
+    dz = int(G.sizes[0])
     z = np.zeros
-    return (z(cache_size(G.sizes, n_rows), dtype), z(work_size(G.sizes, n_rows), dtype),
-            z(cache_size(D.sizes, n_rows), dtype), z(work_size(D.sizes, n_rows), dtype),
-            z(n_rows * dx, dtype), z(n_rows, dtype), z((n_rows, dz), dtype), z((n_rows, dz), dtype))
-
-
-def layer_rows(net, X, layer=-1):
-    """Activations of layer ``layer`` of :class:`nn.MLP` ``net`` for the rows of X, each row computed
-    alone (:mod:`nn.rowwise`): ``layer=-1`` is the output, ``-2`` the last hidden layer (the features of
-    EGBAD's feature-matching score).  Returns a float64 copy of shape (rows, width)."""
-    X = np.ascontiguousarray(X, dtype=net.dtype)
-    sizes = [int(s) for s in net.sizes]
-    n_layers = len(sizes) - 1
-    k = layer % n_layers if layer < 0 else layer - 1  # index of the layer among the weight layers
-    if not 0 <= k < n_layers:
-        raise ValueError(f"layer {layer} is out of range for a network with {n_layers} weight layers")
-    B = X.shape[0]
-    cache = np.zeros(cache_size(net.sizes, B), net.dtype)
-    p, _, s, a, w, b, sl = net.spec()
-    forward_rows(p, s, a, w, b, sl, X, cache)
-    off = sum(B * sizes[l + 1] for l in range(k))
-    return cache[off:off + B * sizes[k + 1]].reshape(B, sizes[k + 1]).astype(np.float64)
+    return (z(rows * dz, dtype), z(row_cache_size(G.padded, rows), dtype), z(row_work_size(G.padded, rows), dtype),
+            z(row_cache_size(D.padded, rows), dtype), z(row_work_size(D.padded, rows), dtype),
+            z(rows * int(G.padded[-1]), dtype), z(rows * int(D.padded[-1]), dtype), z((n_rows, dz), dtype),
+            z((n_rows, dz), dtype))

@@ -4,87 +4,154 @@ BLAS computes a row of ``A @ W`` differently depending on where the row sits
 in the matrix (packing, micro-tile edges, the M = 1 path): at float32 the
 low bits of one row change with its neighbours.  For training that is
 harmless; for the latent search of Eq. 22–23 it is not, because an anomaly
-score must be a function of the row alone.  These loops compute each row as
-``out[i, :] = sum_k A[i, k] W[k, :]`` with k in order, so a row gives the same
-bits alone, in any batch, at any position and in any block.
+score must be a function of the row alone.  Here every product goes through
+the register tile of :mod:`nn.microkernel` on buffers padded to whole tiles, so
+every row is computed by the same instructions whatever its neighbours.
 
-Same layout and buffers as :mod:`nn.mlp_kernels` (``cache``, ``work``).
+A :class:`RowNet` is a network packed for that kernel once per search: per
+layer, ``W`` with its columns padded to whole tiles (forward), ``W^T`` padded
+the same way (the input gradient, so the backward product is a forward-shaped
+product too), and the padded bias.  Padding is zero, so padded columns of every
+activation and gradient are harmless and never read by the next product.
+
+Buffers hold ``rows`` = a multiple of ``TILE_ROWS`` rows; activations of layer l
+are ``rows x padded[l + 1]`` blocks back to back in ``cache``.
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
+import numpy as np
+
 from .jit import kernel
 from .activations import bias_activate, times_derivative
-from .mlp_kernels import cache_size, layer_view
+from .microkernel import TILE_ROWS, gemm_rows, padded, tile_cols
+
+#: A network packed for row-wise products: ``packed`` holds, per layer l, W_l (sizes[l] x padded[l+1])
+#: at ``wf_off[l]``, W_l^T (sizes[l+1] x padded[l]) at ``wb_off[l]``, both in panels of ``tile_cols``
+#: columns (:func:`nn.microkernel.gemm_rows`), and the bias (padded[l+1]) at ``b_off[l]``; ``padded``
+#: are the widths rounded up to whole tiles.
+RowNet = namedtuple("RowNet", "packed sizes padded acts wf_off wb_off b_off slope")
 
 
-#: Rows that share one pass over W (W[k, :] is read once per block instead of once per row).  The
-#: arithmetic of each row is the same for any block size, so blocking changes speed, never bits.
-ROW_BLOCK = 4
+def pack(net) -> RowNet:
+    """The :class:`RowNet` of :class:`nn.MLP` ``net`` (a copy of its current parameters)."""
+    cw = tile_cols(net.dtype.itemsize)
+    sizes = np.asarray(net.sizes, np.int64)
+    pad = np.array([padded(s, cw) for s in sizes], np.int64)
+    L = len(sizes) - 1
+    wf, wb, bo = (np.zeros(L, np.int64) for _ in range(3))
+    off = 0
+    for l in range(L):
+        wf[l] = off
+        off += sizes[l] * pad[l + 1]
+        wb[l] = off
+        off += sizes[l + 1] * pad[l]
+        bo[l] = off
+        off += pad[l + 1]
+    buf = np.zeros(off, net.dtype)
+    params = net.parameters
+
+    def panels(M, width):
+        # (K, width) zero-padded, then panel p = columns [p*cw, (p+1)*cw) stored K x cw, contiguous.
+        P = np.zeros((M.shape[0], width), net.dtype)
+        P[:, :M.shape[1]] = M
+        return P.reshape(M.shape[0], width // cw, cw).transpose(1, 0, 2).ravel()
+
+    for l in range(L):
+        W, b = params[2 * l], params[2 * l + 1]
+        n_in, n_out = W.shape
+        buf[wf[l]:wf[l] + n_in * pad[l + 1]] = panels(W, pad[l + 1])
+        buf[wb[l]:wb[l] + n_out * pad[l]] = panels(W.T, pad[l])
+        buf[bo[l]:bo[l] + n_out] = b
+    return RowNet(buf, sizes, pad, np.asarray(net.acts, np.int64), wf, wb, bo, float(net.slope))
+
+
+def padded_rows(n: int) -> int:
+    """Rows of the buffers for ``n`` rows: a whole number of register tiles."""
+    return padded(max(int(n), 1), TILE_ROWS)
 
 
 @kernel
-def dot_rows(A, W, out):
-    """out <- A @ W, each element accumulated over k in order (the same instructions for every row)."""
-    B, K = A.shape
-    n = W.shape[1]
-    for i0 in range(0, B, ROW_BLOCK):
-        i1 = min(i0 + ROW_BLOCK, B)
-        for i in range(i0, i1):
-            for j in range(n):
-                out[i, j] = 0
-        for k in range(K):
-            for i in range(i0, i1):
-                a = A[i, k]
-                for j in range(n):
-                    out[i, j] += a * W[k, j]
+def row_cache_size(padded_sizes, rows):
+    """Length of the activation cache of :func:`forward_rows` for ``rows`` (padded) rows."""
+    total = 0
+    for l in range(1, padded_sizes.shape[0]):
+        total += padded_sizes[l]
+    return total * rows
 
 
 @kernel
-def dot_rows_transposed(G, W, out):
-    """out <- G @ W.T, row by row: out[i, k] = sum_j G[i, j] W[k, j], j in order."""
-    B, n = G.shape
-    K = W.shape[0]
-    for i in range(B):
-        for k in range(K):
-            s = G.dtype.type(0)
-            for j in range(n):
-                s += G[i, j] * W[k, j]
-            out[i, k] = s
+def row_work_size(padded_sizes, rows):
+    """Length of the work buffer of :func:`input_grad_rows` (two blocks of the widest padded layer)."""
+    m = 0
+    for l in range(padded_sizes.shape[0]):
+        m = max(m, padded_sizes[l])
+    return 2 * m * rows
 
 
 @kernel
-def forward_rows(params, sizes, acts, w_off, b_off, slope, X, cache):
-    """:func:`nn.mlp_kernels.forward` with :func:`dot_rows`; returns A_L (a view into ``cache``)."""
-    B = X.shape[0]
+def forward_rows(net, X, ldx, rows, cache):
+    """Run the packed network on ``rows`` rows of the flat buffer X (row i at ``X[i*ldx:]``, ``sizes[0]``
+    values read); return the output, a (rows, padded[-1]) view into ``cache``."""
+    packed, sizes, pad, acts, wf, wb, bo, slope = net
+    cw = tile_cols(packed.itemsize)
     A = X
+    lda = ldx
     off = 0
     for l in range(acts.shape[0]):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        W = layer_view(params, w_off[l], n_in, n_out)
-        Z = layer_view(cache, off, B, n_out)
-        dot_rows(A, W, Z)
-        bias_activate(Z, params[b_off[l]:b_off[l] + n_out], acts[l], slope)
-        A = Z
-        off += B * n_out
-    return A
+        n_out = pad[l + 1]
+        gemm_rows(A, 0 if l == 0 else off - rows * pad[l], lda, packed, wf[l], cw, sizes[l] * cw, cache, off,
+                  n_out, rows, sizes[l], n_out)
+        Z = cache[off:off + rows * n_out].reshape((rows, n_out))
+        bias_activate(Z, packed[bo[l]:bo[l] + n_out], acts[l], slope)
+        if l == 0:
+            A = cache
+        lda = n_out
+        off += rows * n_out
+    return cache[off - rows * pad[-1]:off].reshape((rows, pad[-1]))
 
 
 @kernel
-def input_grad_rows(params, sizes, acts, w_off, b_off, slope, X, cache, G_out, work):
-    """dLoss/dX for dLoss/dA_L = ``G_out`` after :func:`forward_rows` (no parameter gradients)."""
-    B = X.shape[0]
+def input_grad_rows(net, rows, cache, G_out, work):
+    """dLoss/dX for dLoss/dA_L = ``G_out`` (rows, padded[-1]) after :func:`forward_rows`; a (rows,
+    padded[0]) view into ``work`` (no parameter gradients)."""
+    packed, sizes, pad, acts, wf, wb, bo, slope = net
+    cw = tile_cols(packed.itemsize)
     L = acts.shape[0]
     half = work.shape[0] // 2
     bufA, bufZ = work[:half], work[half:]
-    off = cache_size(sizes, B)
+    off = row_cache_size(pad, rows)
     dA = G_out
     for l in range(L - 1, -1, -1):
-        n_in, n_out = sizes[l], sizes[l + 1]
-        off -= B * n_out
-        A_out = layer_view(cache, off, B, n_out)
-        dZ = layer_view(bufZ, 0, B, n_out)
+        n_in, n_out = pad[l], pad[l + 1]
+        off -= rows * n_out
+        A_out = cache[off:off + rows * n_out].reshape((rows, n_out))
+        dZ = bufZ[:rows * n_out].reshape((rows, n_out))
         times_derivative(dA, A_out, acts[l], slope, dZ)
-        W = layer_view(params, w_off[l], n_in, n_out)
-        dA = layer_view(bufA, 0, B, n_in)
-        dot_rows_transposed(dZ, W, dA)
+        # dA_in = dZ @ W^T: the reduction runs over the layer's true width, the padded W^T rows are unused.
+        gemm_rows(bufZ, 0, n_out, packed, wb[l], cw, sizes[l + 1] * cw, bufA, 0, n_in, rows, sizes[l + 1], n_in)
+        dA = bufA[:rows * n_in].reshape((rows, n_in))
     return dA
+
+
+def layer_rows(net, X, layer=-1):
+    """Activations of layer ``layer`` of :class:`nn.MLP` ``net`` for the rows of X, each row computed
+    alone: ``layer=-1`` is the output, ``-2`` the last hidden layer (the features of EGBAD's
+    feature-matching score).  Returns a float64 array (rows, width)."""
+    X = np.ascontiguousarray(X, dtype=net.dtype)
+    sizes = [int(s) for s in net.sizes]
+    n_layers = len(sizes) - 1
+    k = layer % n_layers if layer < 0 else layer - 1  # index of the layer among the weight layers
+    if not 0 <= k < n_layers:
+        raise ValueError(f"layer {layer} is out of range for a network with {n_layers} weight layers")
+    rn = pack(net)
+    N = X.shape[0]
+    rows = padded_rows(N)
+    Xp = np.zeros((rows, sizes[0]), net.dtype)
+    Xp[:N] = X
+    cache = np.zeros(row_cache_size(rn.padded, rows), net.dtype)
+    forward_rows(rn, Xp.reshape(-1), sizes[0], rows, cache)
+    off = sum(rows * int(rn.padded[l + 1]) for l in range(k))
+    width = int(rn.padded[k + 1])
+    return cache[off:off + rows * width].reshape(rows, width)[:N, :sizes[k + 1]].astype(np.float64)

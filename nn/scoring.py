@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .latent_search import STOP_WINDOW, cross_entropy, layer_rows, logits_rows, search_rows, shared_starts, start_costs
-from .mlp_kernels import cache_size
+from .latent_search import STOP_WINDOW, cross_entropy, logits_rows, search_rows, shared_starts, start_costs
+from .rowwise import layer_rows
 
 
 def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: float, beta: float,
@@ -78,7 +78,7 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
         J = ((1 - lam) * res.astype(np.float64) + lam * hz.astype(np.float64)).reshape(N, restarts)
         best = np.arange(N) * restarts + np.argmin(J, axis=1)
         res, hz, Z, used = res[best], hz[best], Z[best], used[best]
-    logits = logits_rows(D.spec(), Xs, np.zeros(cache_size(D.sizes, len(Xs)), D.dtype)).astype(np.float64)
+    logits = logits_rows(D, Xs)
     hx = np.array([cross_entropy(v, float(beta), bool(ce_logit))[0] for v in logits])
     terms = {"residual": res.astype(np.float64), "h_ce_generated": hz.astype(np.float64), "h_ce_input": hx,
              "steps": used.astype(np.float64)}
@@ -96,7 +96,7 @@ def score_terms(G, D, X, *, seed: int, steps: int, lr: float, lam: float, p: flo
 def _start_costs(G, D, Xs, starts, lam, p, beta, ce_logit):
     """J (Eq. 23) of every row at every shared start, (N, pool) float64."""
     Gz = layer_rows(G, starts, -1).astype(G.dtype)
-    logits = logits_rows(D.spec(), Gz, np.zeros(cache_size(D.sizes, len(Gz)), D.dtype)).astype(np.float64)
+    logits = logits_rows(D, Gz)
     h = np.array([cross_entropy(v, float(beta), bool(ce_logit))[0] for v in logits])
     out = np.empty((len(Xs), len(starts)), np.float64)
     start_costs(Xs, Gz, h, float(lam), float(p), out)

@@ -16,7 +16,7 @@ from mimgan.experiments.anomaly.classical import ClassicalDetector, require_pyod
 from mimgan.experiments.anomaly.ensemble import combine, member_seed, member_stats
 from mimgan.experiments.cli import main
 from mimgan.experiments.stages import benchmark
-from mimgan.nn.latent_search import layer_rows
+from mimgan.nn.rowwise import layer_rows
 
 DATA = ds.data_dir()
 

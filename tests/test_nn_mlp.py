@@ -114,3 +114,19 @@ def test_bad_construction():
     m.forward(np.ones((4, 3)))
     with pytest.raises(ValueError, match="rows"):
         m.backward(np.ones((5, 2)))
+
+
+def test_a_cached_kernel_is_stale_once_any_nn_source_changes(monkeypatch):
+    """numba checks only the cached function's own file; a kernel inlines kernels of other files, so
+    the cache stamp also carries a digest of every nn/ source (an edit anywhere recompiles)."""
+    from mimgan.nn import jit
+    from mimgan.nn.microkernel import tile_cols
+
+    tile_cols(4)
+    sig, ctx = tile_cols.signatures[0], tile_cols.targetctx
+    assert tile_cols._cache.load_overload(sig, ctx) is not None
+    stamp = tile_cols._cache._impl.locator.get_source_stamp()
+    assert stamp[1] == jit.sources_digest()
+    assert jit._FunctionCache(tile_cols.py_func).load_overload(sig, ctx) is not None  # what a new process sees
+    monkeypatch.setattr(jit, "sources_digest", lambda: b"an edit elsewhere in nn/")
+    assert jit._FunctionCache(tile_cols.py_func).load_overload(sig, ctx) is None

@@ -7,35 +7,60 @@ from mimgan.experiments.anomaly import GANAnomalyDetector
 from mimgan.nn import MLP
 from mimgan.nn.latent_search import search_rows, shared_starts
 from mimgan.nn.scoring import _start_costs, score_terms
-from mimgan.nn.mlp_kernels import forward
-from mimgan.nn.rowwise import dot_rows, dot_rows_transposed, forward_rows
+from mimgan.nn.microkernel import TILE_ROWS, gemm_rows, padded, tile_cols
+from mimgan.nn.rowwise import forward_rows, input_grad_rows, layer_rows, pack, padded_rows, row_cache_size, row_work_size
 
 
-def test_rowwise_products_match_numpy_and_ignore_neighbours():
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("K", [1, 21, 300])  # 300 > K_BLOCK: the sum over k is cut into pieces
+def test_tiled_product_matches_numpy_and_ignores_neighbours(dtype, K):
     rng = np.random.default_rng(0)
-    A = rng.standard_normal((37, 21)).astype(np.float32)
-    W = rng.standard_normal((21, 64)).astype(np.float32)
-    out = np.empty((37, 64), np.float32)
-    dot_rows(A, W, out)
-    np.testing.assert_allclose(out, A.astype(np.float64) @ W, rtol=1e-5, atol=1e-5)
-    for i in (0, 17, 36):
-        one = np.empty((1, 64), np.float32)
-        dot_rows(A[i:i + 1].copy(), W, one)
-        np.testing.assert_array_equal(one[0], out[i])
-    G = rng.standard_normal((37, 64)).astype(np.float32)
-    outT = np.empty((37, 21), np.float32)
-    dot_rows_transposed(G, W, outT)
-    np.testing.assert_allclose(outT, G.astype(np.float64) @ W.T, rtol=1e-5, atol=1e-5)
-    net = MLP([21, 64, 64, 1], output="linear", seed=3)
-    cache = np.zeros(1000 * 129, np.float32)
-    rows = forward_rows(*_spec(net), A, cache).copy()
-    np.testing.assert_allclose(rows, net.forward(A), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(rows, forward(*_spec(net), A, cache), rtol=1e-5, atol=1e-6)
+    cw = tile_cols(np.dtype(dtype).itemsize)
+    n, rows = 37, padded(40, TILE_ROWS)
+    A = rng.standard_normal((rows, K)).astype(dtype)
+    W = np.zeros((K, padded(n, cw)), dtype)
+    W[:, :n] = rng.standard_normal((K, n))
+    C = np.full((rows, W.shape[1]), np.nan, dtype)
+    gemm_rows(A.ravel(), 0, K, W.ravel(), 0, W.shape[1], cw, C.ravel(), 0, W.shape[1], rows, K, W.shape[1])
+    np.testing.assert_allclose(C[:, :n], A.astype(np.float64) @ W[:, :n], rtol=1e-4, atol=1e-4 * np.sqrt(K))
+    assert np.all(C[:, n:] == 0)
+    # Row i alone (in the first slot of a tile of otherwise different rows) gives the same bits.
+    for i in (0, 5, 17, 39):
+        one = rng.standard_normal((TILE_ROWS, K)).astype(dtype)
+        one[0] = A[i]
+        c1 = np.empty((TILE_ROWS, W.shape[1]), dtype)
+        gemm_rows(one.ravel(), 0, K, W.ravel(), 0, W.shape[1], cw, c1.ravel(), 0, W.shape[1], TILE_ROWS, K,
+                  W.shape[1])
+        np.testing.assert_array_equal(c1[0], C[i])
 
 
-def _spec(net):
-    p, g, s, a, w, b, sl = net.spec()
-    return p, s, a, w, b, sl
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_rowwise_passes_match_the_network(dtype):
+    """forward_rows / input_grad_rows / layer_rows against MLP.forward / MLP.backward (BLAS)."""
+    rng = np.random.default_rng(1)
+    net = MLP([21, 64, 30, 3], hidden="leaky_relu", output="tanh", seed=3, dtype=dtype)
+    X = rng.standard_normal((37, 21)).astype(dtype)
+    G = rng.standard_normal((37, 3)).astype(dtype)
+    rn = pack(net)
+    rows = padded_rows(37)
+    Xp = np.zeros((rows, 21), dtype)
+    Xp[:37] = X
+    cache = np.zeros(row_cache_size(rn.padded, rows), dtype)
+    out = forward_rows(rn, Xp.ravel(), 21, rows, cache)
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out[:37, :3], net.forward(X), **tol)
+    Gp = np.zeros((rows, int(rn.padded[-1])), dtype)
+    Gp[:37, :3] = G
+    dX = input_grad_rows(rn, rows, cache, Gp, np.zeros(row_work_size(rn.padded, rows), dtype))
+    np.testing.assert_allclose(dX[:37, :21], net.backward(G, param_grads=False), **tol)
+    np.testing.assert_allclose(layer_rows(net, X, -2), np.where(_hidden(net, X) > 0, 1, 0.2) * _hidden(net, X), **tol)
+    np.testing.assert_array_equal(layer_rows(net, X[5:6], -1)[0], layer_rows(net, X, -1)[5])
+
+
+def _hidden(net, X):
+    W1, b1, W2, b2 = net.parameters[:4]
+    h = X.astype(np.float64) @ W1 + b1
+    return np.where(h > 0, h, 0.2 * h) @ W2 + b2
 
 
 def test_shared_starts_come_from_the_seed_alone():
