@@ -119,6 +119,17 @@ def bias_activate(Z, b, code, slope):
 
 
 @kernel
+def activate(Z, code):
+    """Z <- phi(Z) in place for a C-contiguous block, tanh or sigmoid (the row-wise passes fuse the
+    piecewise-linear activations into their products)."""
+    flat = Z.reshape(Z.size)
+    if code == TANH:
+        tanh_inplace(flat)
+    elif code == SIGMOID:
+        sigmoid_inplace(flat)
+
+
+@kernel
 def times_derivative(G, A, code, slope, out):
     """out <- G * phi'(z), with phi' written through the cached output A (out may alias G)."""
     B, n = A.shape

@@ -63,18 +63,27 @@ def padded(n: int, multiple: int) -> int:
 
 
 @intrinsic
-def tile(typingctx, A, a_off, lda, W, w_off, ldw, C, c_off, ldc, K, accumulate):
+def tile(typingctx, A, a_off, lda, W, w_off, ldw, C, c_off, ldc, K, accumulate, b_off, epilogue, slope, M, m_off,
+         ldm):
     """One register tile: ``C[c_off + r*ldc + c] (+)= sum_{k<K} A[a_off + r*lda + k] W[w_off + k*ldw + c]``
-    for r < TILE_ROWS, c < tile_cols, k in order; ``accumulate`` continues the sums already in C
-    (the same chain as one uncut sum: a stored float is exact)."""
+    for r < TILE_ROWS, c < tile_cols, k in order.
+
+    ``accumulate`` continues the sums already in C (the same chain as one uncut sum: a stored float is
+    exact); otherwise the sums start from 0, or from the bias ``W[b_off + c]`` if ``b_off >= 0``.
+    ``epilogue`` applies, before the store, ``x -> x if m > 0 else slope * x`` with m = x itself
+    (``m_off < 0``: leaky ReLU, ReLU with slope 0) or ``m = M[m_off + r*ldm + c]`` (the derivative of a
+    leaky ReLU through its cached output, for a backward product): the pass over the block these would
+    otherwise cost is saved.
+    """
     if not (isinstance(A, types.Array) and A.dtype in (types.float32, types.float64)
-            and W == A and C == A):
+            and W == A and C == A and M == A):
         return None
-    sig = types.void(A, types.intp, types.intp, W, types.intp, types.intp, C, types.intp, types.intp,
-                     types.intp, types.boolean)
+    i = types.intp
+    sig = types.void(A, i, i, W, i, i, C, i, i, i, types.boolean, i, types.boolean, types.float64, M, i, i)
 
     def codegen(context, builder, signature, args):
-        a_arr, a_off, lda, w_arr, w_off, ldw, c_arr, c_off, ldc, K, acc_flag = args
+        (a_arr, a_off, lda, w_arr, w_off, ldw, c_arr, c_off, ldc, K, acc_flag, b_off, epi_flag, slope,
+         m_arr, m_off, ldm) = args
         ety = context.get_value_type(A.dtype)
         width = 4 if A.dtype == types.float32 else 8
         lanes = 2 * VECTOR_BYTES // width
@@ -82,45 +91,71 @@ def tile(typingctx, A, a_off, lda, W, w_off, ldw, C, c_off, ldc, K, accumulate):
         pa = context.make_array(A)(context, builder, a_arr).data
         pw = context.make_array(W)(context, builder, w_arr).data
         pc = context.make_array(C)(context, builder, c_arr).data
+        pm = context.make_array(M)(context, builder, m_arr).data
         fmuladd = cgutils.get_or_insert_function(
             builder.module, ir.FunctionType(vty, [vty, vty, vty]), f"llvm.fmuladd.v{lanes}f{8 * width}")
-        splat = ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes)
+        splat_mask = ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes)
         undef = ir.Constant(vty, ir.Undefined)
         zero = ir.Constant(vty, [ir.Constant(ety, 0.0)] * lanes)
         intp = lda.type
 
-        def c_ptr(r):
-            off = builder.add(c_off, builder.mul(ir.Constant(intp, r), ldc))
-            return builder.bitcast(builder.gep(pc, [off]), vty.as_pointer())
+        def splat(x):
+            return builder.shuffle_vector(builder.insert_element(undef, x, ir.Constant(ir.IntType(32), 0)),
+                                          undef, splat_mask)
+
+        def vec_ptr(base, off, ld, r):
+            return builder.bitcast(builder.gep(base, [builder.add(off, builder.mul(ir.Constant(intp, r), ld))]),
+                                   vty.as_pointer())
 
         # Allocas in the entry block: LLVM promotes them to registers (SSA values of the k loop).
         accs = [cgutils.alloca_once(builder, vty) for _ in range(TILE_ROWS)]
         with builder.if_else(acc_flag) as (then, otherwise):
             with then:
                 for r in range(TILE_ROWS):
-                    builder.store(builder.load(c_ptr(r), align=width), accs[r])
+                    builder.store(builder.load(vec_ptr(pc, c_off, ldc, r), align=width), accs[r])
             with otherwise:
+                has_bias = builder.icmp_signed(">=", b_off, ir.Constant(intp, 0))
+                safe = builder.select(has_bias, b_off, ir.Constant(intp, 0))
+                bias = builder.load(builder.bitcast(builder.gep(pw, [safe]), vty.as_pointer()), align=width)
+                start = builder.select(has_bias, bias, zero)
                 for r in range(TILE_ROWS):
-                    builder.store(zero, accs[r])
+                    builder.store(start, accs[r])
         rows = [builder.add(a_off, builder.mul(ir.Constant(intp, r), lda)) for r in range(TILE_ROWS)]
         with cgutils.for_range(builder, K) as loop:
             k = loop.index
             wrow = builder.gep(pw, [builder.add(w_off, builder.mul(k, ldw))])
             w = builder.load(builder.bitcast(wrow, vty.as_pointer()), align=width)
             for r in range(TILE_ROWS):
-                a = builder.load(builder.gep(pa, [builder.add(rows[r], k)]))
-                a = builder.shuffle_vector(builder.insert_element(undef, a, ir.Constant(ir.IntType(32), 0)),
-                                           undef, splat)
+                a = splat(builder.load(builder.gep(pa, [builder.add(rows[r], k)])))
                 builder.store(builder.call(fmuladd, [a, w, builder.load(accs[r])]), accs[r])
+        with builder.if_then(epi_flag):
+            s = splat(builder.fptrunc(slope, ety) if width == 4 else slope)
+            own = builder.icmp_signed("<", m_off, ir.Constant(intp, 0))
+            safe_m = builder.select(own, ir.Constant(intp, 0), m_off)
+            for r in range(TILE_ROWS):
+                x = builder.load(accs[r])
+                with builder.if_else(own) as (self_, cached):
+                    with self_:
+                        pos_self = builder.fcmp_ordered(">", x, zero)
+                        blk_self = builder.block
+                    with cached:
+                        m = builder.load(vec_ptr(pm, safe_m, ldm, r), align=width)
+                        pos_m = builder.fcmp_ordered(">", m, zero)
+                        blk_m = builder.block
+                pos = builder.phi(pos_self.type)
+                pos.add_incoming(pos_self, blk_self)
+                pos.add_incoming(pos_m, blk_m)
+                builder.store(builder.select(pos, x, builder.fmul(s, x)), accs[r])
         for r in range(TILE_ROWS):
-            builder.store(builder.load(accs[r]), c_ptr(r), align=width)
+            builder.store(builder.load(accs[r]), vec_ptr(pc, c_off, ldc, r), align=width)
         return context.get_dummy_value()
 
     return sig, codegen
 
 
 @kernel
-def gemm_rows(A, a_off, lda, W, w_off, ldw, panel, C, c_off, ldc, rows, K, cols):
+def gemm_rows(A, a_off, lda, W, w_off, ldw, panel, C, c_off, ldc, rows, K, cols, b_off=-1, epilogue=False,
+              slope=1.0, M=None, m_off=-1, ldm=0):
     """``C[i, j] = sum_{k<K} A[i, k] W[k, j]`` on flat buffers, i < rows, j < cols.
 
     Row i of A starts at ``A[a_off + i*lda]`` and row i of C at ``C[c_off + i*ldc]``.  W is stored in
@@ -131,13 +166,27 @@ def gemm_rows(A, a_off, lda, W, w_off, ldw, panel, C, c_off, ldc, rows, K, cols)
     depth.  The sum over k is cut into K_BLOCK pieces that continue one another, and the loops run over
     blocks of rows and panels of W for the caches' sake: neither changes any element's chain of
     operations, so the result does not depend on the cut.
+
+    Fused around the product (see :func:`tile`): ``b_off >= 0`` starts every sum from the bias
+    ``W[b_off + j]``; ``epilogue`` maps each result x to ``x if m > 0 else slope * x``, m = x itself
+    (``M`` None: a leaky ReLU) or the element (i, j) of M (row i at ``M[m_off + i*ldm]``: times the
+    derivative of a leaky ReLU whose output M holds).
     """
     cw = tile_cols(A.itemsize)
+    if M is None:
+        MM = C
+        m0 = -1
+    else:
+        MM = M
+        m0 = m_off
     for k0 in range(0, K, K_BLOCK):
         kb = min(K_BLOCK, K - k0)
+        last = k0 + K_BLOCK >= K
         for r0 in range(0, rows, ROW_BLOCK):
             r1 = min(r0 + ROW_BLOCK, rows)
             for j0 in range(0, cols, cw):
                 wp = w_off + (j0 // cw) * panel + k0 * ldw
+                bo = b_off + j0 if b_off >= 0 else -1
                 for i0 in range(r0, r1, TILE_ROWS):
-                    tile(A, a_off + i0 * lda + k0, lda, W, wp, ldw, C, c_off + i0 * ldc + j0, ldc, kb, k0 > 0)
+                    tile(A, a_off + i0 * lda + k0, lda, W, wp, ldw, C, c_off + i0 * ldc + j0, ldc, kb, k0 > 0, bo,
+                         epilogue and last, slope, MM, m0 + i0 * ldm + j0 if m0 >= 0 else -1, ldm)

@@ -24,7 +24,7 @@ from collections import namedtuple
 import numpy as np
 
 from .jit import kernel
-from .activations import bias_activate, times_derivative
+from .activations import LEAKY_RELU, LINEAR, RELU, activate, times_derivative
 from .microkernel import TILE_ROWS, gemm_rows, padded, tile_cols
 
 #: A network packed for row-wise products: ``packed`` holds, per layer l, W_l (sizes[l] x padded[l+1])
@@ -91,9 +91,21 @@ def row_work_size(padded_sizes, rows):
 
 
 @kernel
+def fused_slope(code, slope):
+    """The slope of the product's epilogue (:func:`nn.microkernel.gemm_rows`) for activation ``code``:
+    leaky ReLU its slope, ReLU 0, and -1 for the activations that need a pass of their own."""
+    if code == LEAKY_RELU:
+        return slope
+    if code == RELU:
+        return 0.0
+    return -1.0
+
+
+@kernel
 def forward_rows(net, X, ldx, rows, cache):
     """Run the packed network on ``rows`` rows of the flat buffer X (row i at ``X[i*ldx:]``, ``sizes[0]``
-    values read); return the output, a (rows, padded[-1]) view into ``cache``."""
+    values read); return the output, a (rows, padded[-1]) view into ``cache``.  The bias and a (leaky)
+    ReLU are applied inside the product; tanh and sigmoid by a pass over the layer."""
     packed, sizes, pad, acts, wf, wb, bo, slope = net
     cw = tile_cols(packed.itemsize)
     A = X
@@ -101,10 +113,12 @@ def forward_rows(net, X, ldx, rows, cache):
     off = 0
     for l in range(acts.shape[0]):
         n_out = pad[l + 1]
+        s = fused_slope(acts[l], slope)
         gemm_rows(A, 0 if l == 0 else off - rows * pad[l], lda, packed, wf[l], cw, sizes[l] * cw, cache, off,
-                  n_out, rows, sizes[l], n_out)
-        Z = cache[off:off + rows * n_out].reshape((rows, n_out))
-        bias_activate(Z, packed[bo[l]:bo[l] + n_out], acts[l], slope)
+                  n_out, rows, sizes[l], n_out, bo[l], s >= 0.0, s)
+        if s < 0.0 and acts[l] != LINEAR:
+            Z = cache[off:off + rows * n_out].reshape((rows, n_out))
+            activate(Z, acts[l])
         if l == 0:
             A = cache
         lda = n_out
@@ -115,24 +129,31 @@ def forward_rows(net, X, ldx, rows, cache):
 @kernel
 def input_grad_rows(net, rows, cache, G_out, work):
     """dLoss/dX for dLoss/dA_L = ``G_out`` (rows, padded[-1]) after :func:`forward_rows`; a (rows,
-    padded[0]) view into ``work`` (no parameter gradients)."""
+    padded[0]) view into ``work`` (no parameter gradients).  Each product ``dZ_l W_l^T`` multiplies in
+    the derivative of the (leaky) ReLU below it as it stores; other activations get a pass."""
     packed, sizes, pad, acts, wf, wb, bo, slope = net
     cw = tile_cols(packed.itemsize)
     L = acts.shape[0]
     half = work.shape[0] // 2
-    bufA, bufZ = work[:half], work[half:]
-    off = row_cache_size(pad, rows)
-    dA = G_out
+    off = row_cache_size(pad, rows) - rows * pad[L]
+    # dZ of the top layer: G_out times the derivative of the output activation.
+    cur = 0
+    dZ = work[:rows * pad[L]].reshape((rows, pad[L]))
+    times_derivative(G_out, cache[off:off + rows * pad[L]].reshape((rows, pad[L])), acts[L - 1], slope, dZ)
     for l in range(L - 1, -1, -1):
-        n_in, n_out = pad[l], pad[l + 1]
-        off -= rows * n_out
-        A_out = cache[off:off + rows * n_out].reshape((rows, n_out))
-        dZ = bufZ[:rows * n_out].reshape((rows, n_out))
-        times_derivative(dA, A_out, acts[l], slope, dZ)
-        # dA_in = dZ @ W^T: the reduction runs over the layer's true width, the padded W^T rows are unused.
-        gemm_rows(bufZ, 0, n_out, packed, wb[l], cw, sizes[l + 1] * cw, bufA, 0, n_in, rows, sizes[l + 1], n_in)
-        dA = bufA[:rows * n_in].reshape((rows, n_in))
-    return dA
+        n_in = pad[l]
+        nxt = half - cur
+        below = off - rows * n_in  # cached output of layer l - 1 (the input of layer l)
+        s = fused_slope(acts[l - 1], slope) if l > 0 else -1.0
+        # dA_in = dZ W^T; the reduction runs over the layer's true width (the padded W^T rows are unused).
+        gemm_rows(work, cur, pad[l + 1], packed, wb[l], cw, sizes[l + 1] * cw, work, nxt, n_in, rows,
+                  sizes[l + 1], n_in, -1, s >= 0.0, s, cache, below, n_in)
+        if l > 0 and s < 0.0 and acts[l - 1] != LINEAR:
+            out = work[nxt:nxt + rows * n_in].reshape((rows, n_in))
+            times_derivative(out, cache[below:below + rows * n_in].reshape((rows, n_in)), acts[l - 1], slope, out)
+        cur = nxt
+        off = below
+    return work[cur:cur + rows * pad[0]].reshape((rows, pad[0]))
 
 
 def layer_rows(net, X, layer=-1):

@@ -177,13 +177,29 @@ def test_unreadable_mat_files_name_the_file(tmp_path, content):
     ["verify", "--json"],
     ["frobnicate"],
 ])
-def test_cli_fuzz_one_line_errors(args, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", *args, *(
-        ["--out", str(tmp_path)] if args[0] in ("detect", "reproduce") else [])], capture_output=True, text=True,
-        timeout=300, cwd=tmp_path)
+def test_cli_fuzz_one_line_errors(args, tmp_path, monkeypatch, capsys):
+    """Each bad command line ends with exit code 2 and one line on stderr: no traceback, no warning.
+    Run in this process (``main``), as the entry point runs it; the subprocess test below checks the
+    entry point itself."""
+    import warnings
+
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rc = main([*args, *(["--out", str(tmp_path)] if args[0] in ("detect", "reproduce") else [])])
+    err = capsys.readouterr().err
+    assert rc == 2, (args, err)
+    assert not caught, [str(w.message) for w in caught]
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    assert "error" in err
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["detect", "--dataset", "cifar"], ["train", "--gan", "vae"]])
+def test_the_entry_point_prints_one_line_and_exits_2(args, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", *args], capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path)
     assert out.returncode == 2, (args, out.stdout, out.stderr)
     assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1, out.stderr
-    assert "error" in out.stderr
 
 
 def test_verify_json_into_a_folder_fails_before_checking(tmp_path):
