@@ -127,8 +127,8 @@ class GANTrainer:
         losses = np.zeros((S, 4))
         o = self.objective
         with blas_threads(self.blas_threads):
-            train_steps(self.G.spec(), self.D.spec(), self._gbuf, self._dbuf, o.tag, o.options, o.n_critic, o.clip,
-                        o.gp_lambda, self.g_opt.state(), self.d_opt.state(), X, idx, z, eps, self._gp, losses)
+            train_steps(self.G.spec(), self.D.spec(), self._gbuf, self._dbuf, *o.loss_functions, o.options, o.n_critic,
+                        o.clip, o.gp_lambda, self.g_opt.state(), self.d_opt.state(), X, idx, z, eps, self._gp, losses)
         return losses
 
     def _check_finite(self, losses, start):

@@ -30,11 +30,11 @@ def _gather(X, idx, out):
 
 
 @kernel
-def d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx, z, eps_gp, gp):
+def d_step(G, D, gbuf, dbuf, real_loss, fake_loss, opt, clip, gp_lambda, optD, X, idx, z, eps_gp, gp):
     """One discriminator update; returns (loss, 0.0 if D's parameters are finite else NaN).
 
-    Leaves G's cache holding G(z); ``key`` is the objective's tag (see :mod:`nn.objectives.dispatch`), so
-    every objective gets its own machine code."""
+    Leaves G's cache holding G(z); ``real_loss``, ``fake_loss`` are the addresses of the objective's per-logit
+    kernels (:func:`nn.objectives.dispatch.loss_functions`), so one compiled step serves every objective."""
     Gp, Gg, Gs, Ga, Gw, Gb, Gsl = G
     Dp, Dg, Ds, Da, Dw, Db, Dsl = D
     gcache, gwork = gbuf
@@ -47,7 +47,7 @@ def d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx, z, eps_gp,
     xc[B:, :] = fake
     logits = forward(Dp, Ds, Da, Dw, Db, Dsl, xc, dcache).reshape(2 * B)
     gl = glog[:2 * B]
-    loss = dispatch.d_loss(key, logits[:B], logits[B:], gl[:B], gl[B:], opt)
+    loss = dispatch.d_loss(real_loss, fake_loss, logits[:B], logits[B:], gl[:B], gl[B:], opt)
     backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, xc, dcache, gl.reshape((2 * B, 1)), dwork, True, False)
     if gp_lambda > 0.0:
         xhat, gpgrad, c1, c2, c3, su, sa, sb, sc, sw = gp
@@ -66,7 +66,7 @@ def d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx, z, eps_gp,
 
 
 @kernel
-def g_step(G, D, gbuf, dbuf, key, opt, optG, z):
+def g_step(G, D, gbuf, dbuf, gen_loss, opt, optG, z):
     """One generator update from the fake left in G's cache by the last D step.
 
     Returns (loss, 0.0 if G's parameters are finite else NaN)."""
@@ -83,7 +83,7 @@ def g_step(G, D, gbuf, dbuf, key, opt, optG, z):
     fake = layer_view(gcache, off, B, Gs[L])
     logits = forward(Dp, Ds, Da, Dw, Db, Dsl, fake, dcache).reshape(B)
     gl = glog[:B]
-    loss = dispatch.g_loss(key, logits, gl, opt)
+    loss = dispatch.g_loss(gen_loss, logits, gl, opt)
     dfake = backward(Dp, Dg, Ds, Da, Dw, Db, Dsl, fake, dcache, gl.reshape((B, 1)), dwork, False, True)
     backward(Gp, Gg, Gs, Ga, Gw, Gb, Gsl, z, gcache, dfake, gwork, True, False)
     chk = apply_update(optG.code, optG.hyper, Gp, Gg, optG.s1, optG.s2, optG.t)
@@ -91,7 +91,8 @@ def g_step(G, D, gbuf, dbuf, key, opt, optG, z):
 
 
 @kernel
-def train_steps(G, D, gbuf, dbuf, key, opt, n_critic, clip, gp_lambda, optG, optD, X, idx, z, eps_gp, gp, losses):
+def train_steps(G, D, gbuf, dbuf, real_loss, fake_loss, gen_loss, opt, n_critic, clip, gp_lambda, optG, optD, X, idx, z,
+                eps_gp, gp, losses):
     """Run ``losses.shape[0]`` iterations; idx/z/eps_gp hold S * n_critic batches, row-major.
 
     ``losses[s]`` = (D loss, G loss, D parameter check, G parameter check); a
@@ -105,10 +106,11 @@ def train_steps(G, D, gbuf, dbuf, key, opt, n_critic, clip, gp_lambda, optG, opt
         d = 0.0
         for k in range(n_critic):
             j = s * n_critic + k
-            d, c = d_step(G, D, gbuf, dbuf, key, opt, clip, gp_lambda, optD, X, idx[j], z[j], eps_gp[j], gp)
+            d, c = d_step(G, D, gbuf, dbuf, real_loss, fake_loss, opt, clip, gp_lambda, optD, X, idx[j], z[j],
+                          eps_gp[j], gp)
             cd += c
         losses[s, 0] = d
-        g, c = g_step(G, D, gbuf, dbuf, key, opt, optG, z[s * n_critic + n_critic - 1])
+        g, c = g_step(G, D, gbuf, dbuf, gen_loss, opt, optG, z[s * n_critic + n_critic - 1])
         cg += c
         losses[s, 1] = g
         losses[s, 2] = cd

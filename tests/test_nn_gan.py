@@ -25,7 +25,7 @@ def run_once(t, X, S=1):
     idx, z, eps = t._draw(S, len(X))
     losses = np.zeros((S, 4))
     o = t.objective
-    train_steps(t.G.spec(), t.D.spec(), t._gbuf, t._dbuf, o.tag, o.options, o.n_critic, o.clip, o.gp_lambda,
+    train_steps(t.G.spec(), t.D.spec(), t._gbuf, t._dbuf, *o.loss_functions, o.options, o.n_critic, o.clip, o.gp_lambda,
                 t.g_opt.state(), t.d_opt.state(), t.prepare(X), idx, z, eps, t._gp, losses)
     return idx, z, eps, losses
 

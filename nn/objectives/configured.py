@@ -55,7 +55,7 @@ def _dispatch():
 
 @dataclass
 class Objective:
-    """A configured objective: its family, compiled key, packed options and training defaults.
+    """A configured objective: its family, packed options and training defaults.
 
     ``name`` is the canonical spec string (``"mim"``, ``"mim:omega=2"``), ``spec`` the same as a
     :class:`~nn.objectives.spec.Spec`; ``family`` the registry name.
@@ -63,7 +63,6 @@ class Objective:
 
     name: str
     family: str
-    key: str
     options: np.ndarray
     n_critic: int
     clip: float
@@ -79,9 +78,9 @@ class Objective:
         return REGISTRY[self.family].module
 
     @property
-    def tag(self) -> np.ndarray:
-        """What the compiled step receives to specialise itself for this objective (see ``dispatch.tag``)."""
-        return _dispatch().tag(self.key)
+    def loss_functions(self) -> tuple:
+        """The module's per-logit kernels as the compiled step takes them (:func:`.dispatch.loss_functions`)."""
+        return _dispatch().loss_functions(self.module)
 
     def objective_options(self) -> dict:
         """The module options this objective was configured with (fixed ones included)."""
@@ -95,7 +94,7 @@ class Objective:
         """(batch-mean loss, d loss/d real_logits, d loss/d fake_logits) for the discriminator."""
         r, f = _logits(real_logits, "real_logits"), _logits(fake_logits, "fake_logits")
         gr, gf = np.empty_like(r), np.empty_like(f)
-        loss = _dispatch().d_loss(self.tag, r, f, gr, gf, self.options)
+        loss = _dispatch().d_loss(*self.loss_functions[:2], r, f, gr, gf, self.options)
         _representable(self.name, gr, gf)
         return float(loss), gr, gf
 
@@ -103,7 +102,7 @@ class Objective:
         """(batch-mean loss, d loss/d fake_logits) for the generator."""
         f = _logits(fake_logits, "fake_logits")
         gf = np.empty_like(f)
-        loss = _dispatch().g_loss(self.tag, f, gf, self.options)
+        loss = _dispatch().g_loss(self.loss_functions[2], f, gf, self.options)
         _representable(self.name, gf)
         return float(loss), gf
 
@@ -194,7 +193,7 @@ def get_objective(name, **options) -> Objective:
     except TypeError as exc:
         raise ValueError(f"bad options for objective {base!r}: {exc}; it takes {sorted(fam.defaults)}") from None
     config = {**fam.defaults, **module_opts, "n_critic": n_critic, "clip": clip, "gp_lambda": gp}
-    return Objective(spec, base, fam.key, opt, n_critic, clip, gp, config)
+    return Objective(spec, base, opt, n_critic, clip, gp, config)
 
 
 def check_names(names, what="GAN") -> list[str]:

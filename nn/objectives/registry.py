@@ -2,15 +2,11 @@
 
 A family names an objective module (see :mod:`nn.objectives.base` for what it
 declares) with its training defaults; everything else is derived from the
-module: its option defaults (the signature of its ``options``), its
-compile-time key (a hash of its source, :func:`module_key`), its label.
+module: its option defaults (the signature of its ``options``) and its label.
 """
 from __future__ import annotations
 
-import hashlib
 import inspect
-import sys
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,27 +17,6 @@ from .spec import Spec, format_value
 
 #: What an objective module must define (see :mod:`nn.objectives.base`).
 REQUIRED = ("NAME", "LABEL", "TITLE", "EQUATION", "options", "symbolic", "real_loss", "fake_loss", "gen_loss")
-
-#: compile-time key -> objective module: what the compiled step looks an objective up in (:mod:`.dispatch`).
-MODULES: dict = {}
-
-
-def module_key(module) -> str:
-    """``"<module name>@<hash of its source>"``: the compile-time identity of an objective.
-
-    Editing a module changes its key, so a stale numba cache entry is never used.  A module that cannot be
-    imported by its name (loaded from a file path without ``sys.modules``) gets a key of its own each
-    process: numba could not rebuild a cached step that refers to it.
-    """
-    try:
-        src = inspect.getsource(module)
-    except (OSError, TypeError):
-        src = repr(sorted(vars(module)))
-    key = f"{module.__name__}@{hashlib.sha256(src.encode()).hexdigest()[:12]}"
-    if sys.modules.get(module.__name__) is not module:
-        key += f"!{uuid.uuid4().hex[:8]}"
-    return key
-
 
 def option_defaults(module) -> dict:
     """The module's options and their defaults, read from the signature of its ``options`` function."""
@@ -86,9 +61,6 @@ class Family:
             raise TypeError(f"objective module {getattr(self.module, '__name__', self.module)!r} lacks {missing} "
                             "(see nn.objectives.base)")
         object.__setattr__(self, "defaults", option_defaults(self.module))
-        key = module_key(self.module)
-        MODULES[key] = self.module
-        object.__setattr__(self, "key", key)
 
     @property
     def title(self) -> str:
