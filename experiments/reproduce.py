@@ -26,6 +26,7 @@ from pathlib import Path
 from ..files import write_text_atomic
 from . import datasets as ds
 from .report import build_report
+from .report.builder import read_log
 from .runs import SerialExecutor, run_id, run_tasks
 from .stages import NAMES, get_stage, store
 from .stages.budgets import BUDGETS, budget
@@ -179,6 +180,19 @@ def versions() -> dict:
     return out
 
 
+def merge_stage(before: dict | None, res: dict, mode: str) -> dict:
+    """A stage's entry of the log after an invocation: its groups' run ids (and the budget that planned them)
+    replace those of the same groups before; groups it did not run keep theirs, so one folder can hold
+    ODDS at the full budget and MNIST digits added by later invocations."""
+    before = before or {}
+    ids = {**before.get("ids", {}), **res["ids"]}
+    modes = {**before.get("modes", {k: before.get("mode", mode) for k in before.get("ids", {})}),
+             **{k: mode for k in res["ids"]}}
+    out = {k: res[k] for k in ("computed", "total", "seconds", "skipped")}
+    out.update(ids=ids, modes=modes)
+    return out
+
+
 def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, executor=None, data_dir=None,
                   seeds=None, report=True, options=None) -> dict:
     """Run the stages in order, log the plan to ``OUT/reproduce.json`` after each, then write the report.
@@ -201,11 +215,14 @@ def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, exe
     log = {"mode": mode, "budget": BUDGETS[mode], "seeds_override": seeds, "options": options,
            "executor": executor.describe(), "command": command_line(),
            "started": time.strftime("%Y-%m-%d %H:%M:%S"), "versions": versions(), "stages": {}}
-    previous = out / LOG
-    # Earlier invocations on the same folder (an interrupted run and its resumption) stay on record.
-    log["invocations"] = json.loads(previous.read_text()).get("invocations", []) if previous.exists() else []
+    previous = read_log(out / LOG) if (out / LOG).exists() else {}
+    # Earlier invocations on the same folder (an interrupted run, its resumption, a sweep extended by another
+    # budget or other datasets) stay on record, and so do the groups they planned: each group's run ids are
+    # those of the last invocation that ran it (see `merge_stage`).
+    log["invocations"] = previous.get("invocations", [])
     log["invocations"].append({"started": log["started"], "mode": mode, "stages": list(stages), "computed": 0,
-                               "wall_seconds": 0.0})
+                               "wall_seconds": 0.0, "command": log["command"]})
+    log["stages"] = {k: v for k, v in previous.get("stages", {}).items() if k not in stages}
     t_all = time.perf_counter()
     if progress:
         print(f"mimgan reproduce ({mode}, {executor.describe()}): {' -> '.join(stages)}", file=sys.stderr)
@@ -216,7 +233,7 @@ def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, exe
         # (an interrupted run gets them from `mimgan report OUT`).
         res = run_stage(out, get_stage(name), groups[name], executor, force, progress, data_dir,
                         summarise=not report)
-        log["stages"][name] = {k: res[k] for k in ("ids", "computed", "total", "seconds", "skipped")}
+        log["stages"][name] = merge_stage(previous.get("stages", {}).get(name), res, mode)
         log["wall_seconds"] = time.perf_counter() - t_all
         log["invocations"][-1]["wall_seconds"] = log["wall_seconds"]
         log["invocations"][-1]["computed"] += res["computed"]

@@ -189,3 +189,15 @@ def test_user_errors_are_one_line_before_any_run(tmp_path, capsys):
         assert message in err and "Traceback" not in err, (args, err)
         assert err.count("\n") == 1, err
     assert not (afile.parent / "detect").exists()
+
+
+def test_a_later_invocation_extends_the_plan_group_by_group():
+    """One results folder holds ODDS at the full budget and MNIST digits added later: each group keeps the
+    run ids (and budget) of the last invocation that ran it."""
+    before = {"ids": {"cardio": ["a"], "mnist_digit0": ["b"]}, "modes": {"cardio": "full", "mnist_digit0": "quick"}}
+    res = {"ids": {"mnist_digit0": ["c"], "mnist_digit1": ["d"]}, "computed": 2, "total": 2, "seconds": 1.0,
+           "skipped": {}}
+    merged = rp.merge_stage(before, res, "full")
+    assert merged["ids"] == {"cardio": ["a"], "mnist_digit0": ["c"], "mnist_digit1": ["d"]}
+    assert merged["modes"] == {"cardio": "full", "mnist_digit0": "full", "mnist_digit1": "full"}
+    assert rp.merge_stage(None, res, "quick")["ids"] == res["ids"]

@@ -114,11 +114,15 @@ def _skipped(log, has_log) -> dict:
     if "detect" in stages:
         budget = log.get("budget", {}).get("detect", {})
         opts = log.get("options", {}).get("detect", {})
+        # groups an earlier invocation planned (the log keeps them) are in the folder, not left out
+        planned = set(stages["detect"].get("ids", {}))
         for name in budget:
-            if opts.get("datasets") and name not in opts["datasets"]:
+            if opts.get("datasets") and name not in opts["datasets"] and not any(
+                    g == name or g.startswith(name + "_digit") for g in planned):
                 skipped[name] = "not requested (--datasets)"
         digits = opts.get("mnist_digits")
-        left = sorted(set(budget.get("mnist", {}).get("digits", ())) - set(digits or ()))
+        left = sorted(d for d in set(budget.get("mnist", {}).get("digits", ())) - set(digits or ())
+                      if f"mnist_digit{d}" not in planned)
         if digits is not None and left and "mnist" not in skipped:
             skipped["mnist digits " + ",".join(map(str, left))] = (
                 f"not requested (--mnist-digits {','.join(map(str, digits))}; the {log['mode']} budget has them)")
