@@ -180,13 +180,13 @@ def versions() -> dict:
     return out
 
 
-def merge_stage(before: dict | None, res: dict, mode: str) -> dict:
+def merge_stage(before: dict | None, res: dict, mode: str, before_mode: str | None = None) -> dict:
     """A stage's entry of the log after an invocation: its groups' run ids (and the budget that planned them)
     replace those of the same groups before; groups it did not run keep theirs, so one folder can hold
     ODDS at the full budget and MNIST digits added by later invocations."""
     before = before or {}
     ids = {**before.get("ids", {}), **res["ids"]}
-    modes = {**before.get("modes", {k: before.get("mode", mode) for k in before.get("ids", {})}),
+    modes = {**before.get("modes", {k: before_mode or mode for k in before.get("ids", {})}),
              **{k: mode for k in res["ids"]}}
     out = {k: res[k] for k in ("computed", "total", "seconds", "skipped")}
     out.update(ids=ids, modes=modes)
@@ -233,7 +233,7 @@ def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, exe
         # (an interrupted run gets them from `mimgan report OUT`).
         res = run_stage(out, get_stage(name), groups[name], executor, force, progress, data_dir,
                         summarise=not report)
-        log["stages"][name] = merge_stage(previous.get("stages", {}).get(name), res, mode)
+        log["stages"][name] = merge_stage(previous.get("stages", {}).get(name), res, mode, previous.get("mode"))
         log["wall_seconds"] = time.perf_counter() - t_all
         log["invocations"][-1]["wall_seconds"] = log["wall_seconds"]
         log["invocations"][-1]["computed"] += res["computed"]
