@@ -10,7 +10,8 @@ compares the AUC change with the seed-to-seed spread of the fixed search's AUC.
 
 Run: ``MIMGAN_DATA=../shared/data python benchmarks/latent_stopping.py [--datasets cardio,thyroid,musk]
 [--gans mim,gan,lsgan,wgan] [--seeds 100,101,102] [--tols 1e-3,1e-4] [--json out.json]``.
-A rerun with the same ``--json`` skips the (dataset, GAN, seed) cells already measured there.
+A rerun with the same ``--json`` skips the (dataset, GAN, seed) cells already measured there;
+``--markdown`` prints the table of a stored ``--json`` (the one in docs/reliability.md) without measuring.
 """
 from __future__ import annotations
 
@@ -67,6 +68,21 @@ def summary(rows, tols):
     return out
 
 
+def markdown(summary_rows, tols) -> str:
+    """The docs table: per (dataset, GAN) the fixed search's AUC and seed spread, then per tolerance the AUC
+    change, the mean steps and the scoring-time ratio."""
+    head = ["dataset", "GAN", "seeds", "fixed AUC (spread)"] + [f"tol {t:g}: ΔAUC, steps, time" for t in tols]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for e in summary_rows:
+        cells = [e["dataset"], e["gan"], str(e["seeds"]), f"{e['auc_fixed']:.4f} ({e['seed_spread']:.3f})"]
+        for t in tols:
+            c = e[f"{t:g}"]
+            cells.append(f"{c['delta_auc']:+.4f} (max {c['max_abs_delta']:.3f}), {c['mean_steps']:.0f}/{e['max_steps']}, "
+                         f"×{c['time_ratio']:.2f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", default="cardio,thyroid,musk")
@@ -74,12 +90,19 @@ def main(argv=None):
     ap.add_argument("--seeds", default="100,101,102")
     ap.add_argument("--tols", default="1e-3,1e-4")
     ap.add_argument("--json", help="write the measurements here (and skip the cells already in it)")
+    ap.add_argument("--markdown", action="store_true", help="print the table of the stored --json and stop")
     args = ap.parse_args(argv)
     tols = [float(t) for t in args.tols.split(",")]
     rows = []
     if args.json and os.path.exists(args.json):
         with open(args.json) as f:
             rows = json.load(f)["runs"]
+    if args.markdown:
+        if not rows:
+            raise SystemExit("--markdown needs a --json file of measurements")
+        tols = [float(k) for k in rows[0] if k not in ("dataset", "gan", "seed", "max_steps", "n_test", "fixed")]
+        print(markdown(summary(rows, tols), tols))
+        return
     done = {(r["dataset"], r["gan"], r["seed"]) for r in rows}
     print(f"{'dataset':8s} {'gan':6s} {'seed':>4s}  fixed: AUC   steps  time   "
           + "  ".join(f"tol {t:g}: AUC   steps  time" for t in tols), flush=True)

@@ -214,17 +214,34 @@ def _reproduce_options(args) -> dict:
         mnist_digits=_ints(args.mnist_digits, "--mnist-digits") if args.mnist_digits else None)
 
 
+def _duration(seconds) -> str:
+    """``1 h 05 min``, ``12 min``, ``40 s``, or ``?`` for no estimate."""
+    if seconds is None:
+        return "?"
+    if seconds >= 3600:
+        return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d} min"
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+
 def cmd_reproduce(args) -> int:
     options = _reproduce_options(args)
     stages = NAMES if args.target == "all" else (args.target,)
     if args.dry_run:
-        rows = plan(args.out, args.quick, stages, args.seeds, args.force, options)
-        print(f"plan ({'quick' if args.quick else 'full'}) for {args.out}:")
+        workers = 1 if args.executor == "serial" else (args.workers or os.cpu_count() or 1)
+        rows = plan(args.out, args.quick, stages, args.seeds, args.force, options, estimate=True,
+                    data_dir=args.data_dir, workers=workers)
+        print(f"plan ({'quick' if args.quick else 'full'}) for {args.out}; estimated times for {workers} worker(s), "
+              "from stored runs of the same settings or from this machine's time per training step and per "
+              "search step:")
         for r in rows:
             print(f"  {r['stage']:22s} {r['runs']:5d} runs, {r['stored']:5d} stored, {r['to_compute']:5d} to compute"
-                  + (f"  (skipped: {r['skipped']})" if r.get("skipped") else ""))
+                  f"  {_duration(r['wall']) if r['to_compute'] else '':>9s}"
+                  + (f"  (skipped: {r['skipped']})" if r.get("skipped") else "")
+                  + (f"  (no estimate: {r['why']})" if r.get("why") else ""))
+        walls = [r["wall"] for r in rows if r["to_compute"]]
+        total = "unknown" if any(w is None for w in walls) else _duration(sum(walls))
         print(f"  {'total':22s} {sum(r['runs'] for r in rows):5d} runs, {sum(r['stored'] for r in rows):5d} stored, "
-              f"{sum(r['to_compute'] for r in rows):5d} to compute")
+              f"{sum(r['to_compute'] for r in rows):5d} to compute  {total:>9s}")
         return 0
     executor = make_executor(args.executor, args.workers, args.scheduler)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import platform
 import shlex
 import sys
@@ -28,6 +29,7 @@ from . import datasets as ds
 from .report import build_report
 from .report.builder import read_log
 from .runs import SerialExecutor, run_id, run_tasks
+from .runs.estimate import estimate_group, wall_seconds
 from .stages import NAMES, get_stage, store
 from .stages.budgets import BUDGETS, budget
 
@@ -112,21 +114,36 @@ def reproduce_stage(out, name, quick=False, seeds=None, force=False, progress=Tr
     return run_stage(out, get_stage(name), groups, executor, force, progress, data_dir, summarise=summarise)
 
 
-def plan(out, quick=True, stages=NAMES, seeds=None, force=False, options=None) -> list[dict]:
+def plan(out, quick=True, stages=NAMES, seeds=None, force=False, options=None, estimate=False, data_dir=None,
+         workers=None) -> list[dict]:
     """What a reproduction would run, without running it: per stage group, the runs in its budget and how
-    many the store under ``out`` already holds.  Invalid settings fail here as they would in the run."""
+    many the store under ``out`` already holds.  Invalid settings fail here as they would in the run.
+
+    ``estimate`` adds each group's estimated compute ``seconds`` of the runs left and its ``wall`` time on
+    ``workers`` (default: one per core) with the ``basis`` of the estimate (:mod:`.runs.estimate`).
+    """
     out = Path(out)
     options = options or {}
+    workers = workers or os.cpu_count() or 1
     rows = []
     for name in stages:
         stage = get_stage(name)
         runs = store(out, stage)
+        stored = list(runs.records()) if estimate and runs.root.exists() else []
         for grp in stage_groups(name, quick, seeds, **options.get(name, {})):
             done = 0 if force else sum(runs.has(run_id(c)) for c in grp.configs)
             # a group the run would skip (a missing optional package) computes nothing: say so, do not count it
-            rows.append({"stage": _desc(stage, grp.label), "runs": len(grp.configs), "stored": done,
-                         "to_compute": 0 if grp.unavailable else len(grp.configs) - done,
-                         "skipped": grp.unavailable})
+            todo = [] if grp.unavailable else [c for c in grp.configs if force or not runs.has(run_id(c))]
+            row = {"stage": _desc(stage, grp.label), "runs": len(grp.configs), "stored": done,
+                   "to_compute": len(todo), "skipped": grp.unavailable}
+            if estimate:
+                try:
+                    est = estimate_group(name, todo, stored, data_dir)
+                except UNAVAILABLE as exc:  # the data is not here: no sizes to estimate from
+                    est = {"seconds": None, "basis": {"none": len(todo)}, "why": str(exc)}
+                row.update(seconds=est["seconds"], basis=est["basis"],
+                           wall=None if est["seconds"] is None else wall_seconds(est["seconds"], workers))
+            rows.append(row)
     return rows
 
 
