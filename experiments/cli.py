@@ -16,6 +16,7 @@ from ..theory.report import format_table, to_json, to_markdown
 from . import datasets as ds
 from .anomaly import PROTOCOLS, GANAnomalyDetector
 from .anomaly.scaling import SCALINGS
+from .plotting import pdf_figures
 from .report import build_report
 from .report.builder import load_records
 from .report.docs import write_docs
@@ -256,7 +257,8 @@ def cmd_reproduce(args) -> int:
         executor.close()
     log = res["log"]
     print(f"reproduce ({log['mode']}): {log['wall_seconds'] / 60:.1f} min")
-    for name, st in log["stages"].items():
+    for name in stages:  # this invocation's stages (the log also keeps earlier invocations' groups)
+        st = log["stages"][name]
         extra = f"; skipped: {', '.join(st['skipped'])}" if st.get("skipped") else ""
         print(f"  {name:12s} {st['computed']} of {st['total']} runs computed in {st['seconds']:.1f} s{extra}")
     print(f"report: {res['report']['markdown']} and {res['report']['html']}")
@@ -276,6 +278,10 @@ def cmd_report(args) -> int:
     res = build_report(args.dir)
     print(f"report: {res['markdown']} and {res['html']} ({len(res['sections'])} sections)")
     return 0
+
+
+def _add_pdf_option(p):
+    p.add_argument("--pdf", action="store_true", help="also write each figure as PDF beside its PNG")
 
 
 def _add_executor_options(p, default="local"):
@@ -398,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     # Serial by default: each run then has both cores, and its recorded timings mean "one run on this machine".
     _add_executor_options(t, default="serial")
+    _add_pdf_option(t)
     t.set_defaults(func=cmd_detect)
 
     b = sub.add_parser("benchmark", help="GAN and classical (pyod) detectors on the same splits: tables, tests, figures")
@@ -422,6 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_executor_options(b, default="local")
+    _add_pdf_option(b)
     b.set_defaults(func=cmd_benchmark)
 
     tr = sub.add_parser("train", help="train one GAN; save model, loss history and a plot")
@@ -438,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=int, default=0, help="seeds networks, data and training")
     tr.add_argument("--p-rare", type=float, default=0.05, help="rare-mode probability of --data mixture")
     tr.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_pdf_option(tr)
     tr.set_defaults(func=cmd_train)
 
     ft = sub.add_parser("fit", help="fit a GAN detector on a table of (mostly normal) rows; save it as a .npz")
@@ -488,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "phase1_optimizer=sgd (fig1) or iters=5000, batch=128 (rare-events); repeatable")
     rp.add_argument("--quiet", action="store_true", help="no progress display")
     _add_executor_options(rp)
+    _add_pdf_option(rp)
     rp.set_defaults(func=cmd_reproduce)
 
     rep = sub.add_parser("report", help="rebuild report.md/report.html, tables and figures from a results folder")
@@ -496,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "runs.jsonl (how docs/results keeps its runs in the repository)")
     rep.add_argument("--docs", metavar="DOCS", help="write the measured-results pages of DOCS (detection, benchmark, "
                      "Figure 1, rare events, Section IV) from the runs in DIR instead of report.md")
+    _add_pdf_option(rep)
     rep.set_defaults(func=cmd_report)
     return parser
 
@@ -512,7 +523,8 @@ def main(argv=None) -> int:
         out = getattr(args, "out", None)
         if out and os.path.islink(out) and not os.path.exists(out):
             raise ValueError(f"--out {out} is a symbolic link that leads nowhere (a loop or a missing target)")
-        return args.func(args)
+        with pdf_figures(getattr(args, "pdf", False)):
+            return args.func(args)
     except KeyboardInterrupt:
         print(f"\nmimgan {args.command}: interrupted. Finished runs are kept in the results store; run the same "
               "command again to compute only what is missing.", file=sys.stderr)

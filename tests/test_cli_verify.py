@@ -1,13 +1,12 @@
 import json
-import subprocess
-import sys
+
+from mimgan.experiments.cli import main
 
 
-def test_mimgan_verify_json_and_markdown(tmp_path):
+def test_mimgan_verify_json_and_markdown(tmp_path, capsys):
     js, md = tmp_path / "v.json", tmp_path / "v.md"
-    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "verify", "--quiet", "--json", str(js),
-                          "--markdown", str(md)], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
+    assert main(["verify", "--quiet", "--json", str(js), "--markdown", str(md)]) == 0
+    out = capsys.readouterr().out
     data = json.loads(js.read_text())
     checks = data["checks"]
     assert {c["item"] for c in checks} == set(range(1, 10))  # 9: the objective lab, beyond the paper
@@ -17,4 +16,4 @@ def test_mimgan_verify_json_and_markdown(tmp_path):
     assert any(e["equation"] == "Lemma 1 proof" for e in data["errata"])
     text = md.read_text()
     assert "## Errata and over-claims" in text and "lemma1.statement" in text
-    assert "Errata and over-claims found" in out.stdout
+    assert "Errata and over-claims found" in out

@@ -102,7 +102,7 @@ def test_detector_errors():
 
 def test_cli_detect_small_run_resumes(tmp_path):
     cmd = [sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio", "--gan", "mim,gan",
-           "--runs", "2", "--n-iter", "50", "--latent-steps", "10", "--out", str(tmp_path), "--quiet"]
+           "--runs", "2", "--n-iter", "50", "--latent-steps", "10", "--out", str(tmp_path), "--quiet", "--pdf"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     runs = sorted((tmp_path / "detect" / "runs" / "cardio").glob("mim-seed*-*.json"))

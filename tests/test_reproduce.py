@@ -79,6 +79,7 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
     assert "[inconclusive] Fig. 1: MIM converges fastest" in capsys.readouterr().out
     for fig in ("fig1/fig1.png", "rare-events/rare_events.png", "detect/cardio_figure.png"):
         assert f"]({fig})" in md and (out / fig).stat().st_size > 1000
+    assert not list(out.rglob("*.pdf"))  # PDFs only with --pdf
 
     # The plan sees every stored run; MNIST is in the budget but skipped (offline).
     capsys.readouterr()
