@@ -21,6 +21,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...nn import MLP, GANTrainer
+from ...nn.blas import blas_threads
+from ...nn.latent_search import search_rows
+from ..anomaly import GANAnomalyDetector
+from ..anomaly.protocols import make_split
+from ..datasets import DatasetRef
+
 #: Settings a run's cost does not depend on.
 COST_FREE = ("seed", "digit", "source")
 
@@ -42,8 +49,6 @@ def detection_work(cfg: dict, data_dir=None) -> dict | None:
     another stage's run."""
     if "detector" not in cfg or "gan" not in cfg or "dataset" not in cfg:
         return None
-    from ..anomaly import GANAnomalyDetector
-
     p = {**GANAnomalyDetector().get_params(), **cfg["detector"]}
     where = {k: cfg[k] for k in ("dataset", "source") if k in cfg}
     n_train, n_test, d = _split_sizes(json.dumps(where, sort_keys=True), cfg.get("protocol", "one-class"),
@@ -60,9 +65,6 @@ def detection_work(cfg: dict, data_dir=None) -> dict | None:
 @lru_cache(maxsize=64)
 def _split_sizes(where_json: str, protocol: str, data_dir) -> tuple[int, int, int]:
     """(training rows, test rows, features) of a run's split (the counts do not depend on the seed)."""
-    from ..anomaly.protocols import make_split
-    from ..datasets import DatasetRef
-
     split = make_split(DatasetRef.from_config(json.loads(where_json)), protocol, 0, 0, data_dir)
     return len(split.X_train), len(split.X_test), split.X_train.shape[1]
 
@@ -70,10 +72,6 @@ def _split_sizes(where_json: str, protocol: str, data_dir) -> tuple[int, int, in
 @lru_cache(maxsize=16)
 def part_times(G: tuple, D: tuple, batch: int) -> tuple[float, float]:
     """(seconds per training step, seconds per latent-search row-step) at these sizes on one thread."""
-    from ...nn import MLP, GANTrainer
-    from ...nn.blas import blas_threads
-    from ...nn.latent_search import search_rows
-
     rng = np.random.default_rng(0)
     g, dnet = MLP(list(G), output="tanh", seed=1), MLP(list(D), output="linear", seed=2)
     X = np.tanh(rng.standard_normal((max(4 * batch, 256), G[-1]))).astype(np.float32)

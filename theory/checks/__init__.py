@@ -23,6 +23,7 @@ import copy
 import time
 import traceback
 
+from ...nn.objectives import REGISTRY
 from ..verdict import CheckResult
 from . import (anomaly_score, anti_interference, chain_rule, eq26, f_gan, lab, lemma1, objectives, proposition1,
                proposition2, rare_events, rare_sets, remarks)
@@ -40,8 +41,6 @@ _MEMO: dict = {}
 def _state() -> tuple:
     """What the checks' results depend on besides their code: the registered objectives (the lab checks
     every one) and which ``run`` each module has (a test may replace one)."""
-    from ...nn.objectives import REGISTRY
-
     return (tuple((name, id(fam.module), repr(fam.fixed)) for name, fam in REGISTRY.items()),
             tuple(id(mod.run) for _, mod in MODULES))
 
