@@ -10,9 +10,6 @@ from pathlib import Path
 
 from ..nn.objectives import PAPER_FAMILIES, REGISTRY, check_names, get_objective, split_list
 from ..files import write_text_atomic
-from ..theory.checks import ERROR, run_all
-from ..theory.checks.lab import check_objectives
-from ..theory.report import format_table, to_json, to_markdown
 from . import datasets as ds
 from .anomaly import PROTOCOLS, GANAnomalyDetector
 from .anomaly.scaling import SCALINGS
@@ -34,6 +31,11 @@ from .datasets import DatasetRef
 
 
 def cmd_verify(args) -> int:
+    # Loaded by this command only: the theory (sympy, scipy.stats) is half of the CLI's start-up time.
+    from ..theory.checks import ERROR, run_all
+    from ..theory.checks.lab import check_objectives
+    from ..theory.report import format_table, to_json, to_markdown
+
     for option, path in (("--json", args.json), ("--markdown", args.markdown)):
         if path and Path(path).is_dir():
             raise ValueError(f"{option} {path} is a folder; give a file name, e.g. {Path(path) / 'verify.json'}")

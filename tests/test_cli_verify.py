@@ -1,8 +1,11 @@
 import json
 
+import pytest
+
 from mimgan.experiments.cli import main
 
 
+@pytest.mark.xdist_group("theory")  # every theory check (run_all): computed once per process
 def test_mimgan_verify_json_and_markdown(tmp_path, capsys):
     js, md = tmp_path / "v.json", tmp_path / "v.md"
     assert main(["verify", "--quiet", "--json", str(js), "--markdown", str(md)]) == 0

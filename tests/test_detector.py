@@ -1,7 +1,5 @@
 """The latent search (Eq. 22-23) against finite differences, and the detector's API contract."""
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -100,11 +98,12 @@ def test_detector_errors():
         det.predict(Xn)
 
 
-def test_cli_detect_small_run_resumes(tmp_path):
-    cmd = [sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio", "--gan", "mim,gan",
-           "--runs", "2", "--n-iter", "50", "--latent-steps", "10", "--out", str(tmp_path), "--quiet", "--pdf"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr
+def test_cli_detect_small_run_resumes(tmp_path, capsys):
+    from mimgan.experiments.cli import main
+
+    args = ["detect", "--dataset", "cardio", "--gan", "mim,gan", "--runs", "2", "--n-iter", "50", "--latent-steps", "10",
+            "--out", str(tmp_path), "--quiet", "--pdf"]
+    assert main(args) == 0, capsys.readouterr().err
     runs = sorted((tmp_path / "detect" / "runs" / "cardio").glob("mim-seed*-*.json"))
     runs += sorted((tmp_path / "detect" / "runs" / "cardio").glob("gan-seed*-*.json"))
     assert len(runs) == 4
@@ -115,11 +114,11 @@ def test_cli_detect_small_run_resumes(tmp_path):
               "cardio_figure.pdf"):
         assert (tmp_path / "detect" / f).exists()
     mtimes = [p.stat().st_mtime_ns for p in runs]
-    out2 = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert out2.returncode == 0
+    assert main(args) == 0
     assert [p.stat().st_mtime_ns for p in runs] == mtimes  # finished runs were skipped
-    bad = subprocess.run(cmd[:6] + ["--gan", "vae", "--out", str(tmp_path)], capture_output=True, text=True)
-    assert bad.returncode != 0 and "unknown GAN" in bad.stderr
+    capsys.readouterr()
+    assert main(args[:3] + ["--gan", "vae", "--out", str(tmp_path)]) == 2
+    assert "unknown GAN" in capsys.readouterr().err
 
 
 def test_latent_search_gives_the_same_bits_for_every_thread_count():

@@ -1,7 +1,5 @@
 """Figure 1 protocol and the rare-event experiment on a tiny budget: the numbers, not the pixels."""
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -106,19 +104,16 @@ def test_reproduce_fig1_resumes(tmp_path):
     assert summary[0]["seeds"] == 3
 
 
-def test_cli_train(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "lsgan", "--data", "mixture",
-                          "--iters", "60", "--out", str(tmp_path), "--quiet"], capture_output=True, text=True,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr
+def test_cli_train(tmp_path, capsys):
+    from mimgan.experiments.cli import main
+
+    assert main(["train", "--gan", "lsgan", "--data", "mixture", "--iters", "60", "--out", str(tmp_path), "--quiet"]) == 0
     for f in ("model.npz", "history.csv", "training.png"):
         assert (tmp_path / f).exists()
     assert len((tmp_path / "history.csv").read_text().splitlines()) == 61
     np.save(tmp_path / "d.npy", np.random.default_rng(0).standard_normal((100, 3)))
-    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "mim", "--data",
-                          str(tmp_path / "d.npy"), "--iters", "20", "--out", str(tmp_path / "npy"), "--quiet"],
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    bad = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "mim", "--data",
-                          str(tmp_path / "missing.npy"), "--quiet"], capture_output=True, text=True)
-    assert bad.returncode == 2 and "no such data file" in bad.stderr
+    assert main(["train", "--gan", "mim", "--data", str(tmp_path / "d.npy"), "--iters", "20", "--out",
+                 str(tmp_path / "npy"), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["train", "--gan", "mim", "--data", str(tmp_path / "missing.npy"), "--quiet"]) == 2
+    assert "no such data file" in capsys.readouterr().err

@@ -1,7 +1,6 @@
 """The objective lab: every registered family's kernels, specs, a toy objective added from outside, generic theory."""
 import importlib
 import importlib.util
-import subprocess
 import sys
 import textwrap
 
@@ -300,15 +299,15 @@ def test_generic_checks_flip():
     assert lab_checks.check_upsilon_ranking("fgan-pearson").verdict != "fails"
 
 
-def test_cli_train_takes_a_spec(tmp_path):
+def test_cli_train_takes_a_spec(tmp_path, capsys):
+    from mimgan.experiments import cli
+
     out = tmp_path / "t"
-    res = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "mim:omega=2", "--iters", "20",
-                          "--batch", "32", "--hidden", "8", "--out", str(out), "--quiet"], capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr
-    assert "mim:omega=2" in res.stdout
-    bad = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "train", "--gan", "mim:omega=-2"],
-                         capture_output=True, text=True)
-    assert bad.returncode == 2 and "positive" in bad.stderr
+    assert cli.main(["train", "--gan", "mim:omega=2", "--iters", "20", "--batch", "32", "--hidden", "8", "--out",
+                     str(out), "--quiet"]) == 0
+    assert "mim:omega=2" in capsys.readouterr().out
+    assert cli.main(["train", "--gan", "mim:omega=-2"]) == 2
+    assert "positive" in capsys.readouterr().err
 
 
 def test_f_js_trains_bit_identically_to_the_non_saturating_gan():

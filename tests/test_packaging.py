@@ -97,14 +97,18 @@ def test_no_import_cycles():
 
 
 def test_function_level_imports_are_few_and_not_cycle_dodges():
-    """Two mimgan imports are deferred into a function: the executors' BLAS limiter, which a pool worker must
-    import after its initializer capped the thread counts, and the compiled batch losses, which a configured
-    objective loads only when it computes a loss (so the theory loads no compiled training code)."""
+    """Three mimgan imports are deferred into a function: the executors' BLAS limiter, which a pool worker must
+    import after its initializer capped the thread counts; the compiled batch losses, which a configured
+    objective loads only when it computes a loss (so the theory loads no compiled training code); and the
+    theory checks, which the CLI loads only for `mimgan verify` (half its start-up time otherwise)."""
     _, inner = _import_graph()
     deferred = {(m, t) for m, ts in inner.items() for t in ts}
     assert deferred <= {("mimgan.experiments.runs.executors", "mimgan.nn.blas"),
                         ("mimgan.nn.objectives.configured", "mimgan.nn.objectives"),
-                        ("mimgan.nn.objectives.configured", "mimgan.nn.objectives.dispatch")}, deferred
+                        ("mimgan.nn.objectives.configured", "mimgan.nn.objectives.dispatch"),
+                        ("mimgan.experiments.cli", "mimgan.theory.checks"),
+                        ("mimgan.experiments.cli", "mimgan.theory.checks.lab"),
+                        ("mimgan.experiments.cli", "mimgan.theory.report")}, deferred
 
 
 def _layer(module):

@@ -312,6 +312,7 @@ def test_atomic_writes_respect_the_umask_and_keep_an_existing_mode(tmp_path):
         os.umask(old)
 
 
+@pytest.mark.xdist_group("theory")  # every theory check (run_all): computed once per process
 def test_a_record_without_its_results_is_foreign_not_a_crash(tmp_path):
     """A valid id and config but no ``metrics``: moved aside and recomputed, as ``{}`` is (not ``KeyError``)."""
     out = tmp_path / "r"

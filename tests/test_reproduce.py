@@ -47,6 +47,7 @@ def _run_files(out: Path):
     return {p: p.stat().st_mtime_ns for p in out.rglob("runs/**/*.json")}
 
 
+@pytest.mark.xdist_group("theory")  # every theory check (run_all): computed once per process
 def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path, tiny_budget, offline_data,
                                                                          capsys):
     out = tmp_path / "r"

@@ -72,7 +72,9 @@ def d_star_numeric(kind: str, p_, q_) -> np.ndarray:
     if obj.symbolic.lipschitz:
         raise ValueError(f"objective {kind!r} has no pointwise optimum (Lipschitz critic)")
     sign = 1.0 if obj.discriminator == "min" else -1.0
-    integrand = sp.lambdify((_D, p, q), obj.symbolic.f * p + obj.symbolic.g * q, "math")
+    expr = obj.symbolic.f * p + obj.symbolic.g * q
+    integrand = sp.lambdify((_D, p, q), expr, "math")
+    on_grid = sp.lambdify((_D, p, q), expr, "numpy")
     # The unconstrained optimum (Lemma 1's), over the stretch of the integrand's domain that holds D = 1/2 (a
     # value every output map reaches): a grid finds that stretch and its best point, then Brent refines inside
     # the neighbouring cells.  Beyond a pole the integrand can be unbounded (alpha-GAN with alpha < 1 is a
@@ -87,7 +89,9 @@ def d_star_numeric(kind: str, p_, q_) -> np.ndarray:
             except (ValueError, OverflowError, ZeroDivisionError):
                 return np.inf
             return val if np.isfinite(val) and not isinstance(val, complex) else np.inf
-        vals = np.array([h(x) for x in grid])
+        with np.errstate(all="ignore"):  # outside the domain NumPy gives nan/inf where math raises: both out
+            vals = sign * (np.asarray(on_grid(grid, a, b), dtype=float) + 0.0 * grid)
+        vals = np.where(np.isfinite(vals), vals, np.inf)
         vals = _stretch_around(vals, int(np.searchsorted(grid, 0.5)))
         i = int(np.argmin(vals))
         lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
