@@ -178,6 +178,15 @@ def test_installed_package_is_the_one_under_test():
         assert location == ROOT, location
 
 
+def test_the_console_script_runs():
+    """The ``mimgan`` entry point installed beside this interpreter (the README's first command uses it)."""
+    script = Path(sys.executable).parent / "mimgan"
+    assert script.exists(), f"no console script at {script}: is the package installed (pip install -e .)?"
+    out = subprocess.run([str(script), "data", "list"], capture_output=True, text=True, timeout=120, cwd=Path.home())
+    assert out.returncode == 0, out.stderr
+    assert "cardio" in out.stdout and "mnist" in out.stdout
+
+
 def test_public_api():
     from mimgan import GANAnomalyDetector, GANTrainer, MLP, get_objective, verify  # noqa: F401
     assert mimgan.__version__ == mimgan.nn.__version__
