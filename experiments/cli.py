@@ -132,8 +132,9 @@ def _run_user_stage(args, stage, groups) -> dict:
 def cmd_benchmark(args) -> int:
     seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
     datasets = [DatasetRef.parse(d, label=args.label) for d in _names(args.dataset)]
+    digits = list(range(10)) if args.digit == "all" else _ints(args.digit, "--digit")
     groups = benchmark.user_groups(datasets, args.detectors, seeds, _names(args.protocol),
-                                   _names(args.preset), args.data_dir, args.contamination)
+                                   _names(args.preset), args.data_dir, args.contamination, digits)
     res = _run_user_stage(args, benchmark, groups)
     print("\n".join(benchmark.console(res, args.out)))
     return 0
@@ -411,8 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("benchmark", help="GAN and classical (pyod) detectors on the same splits: tables, tests, figures")
     b.add_argument("--dataset", required=True,
-                   help="comma-separated ODDS sets (cardio, thyroid, musk) and/or paths to data files (ODDS .mat, "
-                        "CSV/TSV, .npz with X and y, Parquet)")
+                   help="comma-separated ODDS sets (cardio, thyroid, musk), mnist, and/or paths to data files (ODDS "
+                        ".mat, CSV/TSV, .npz with X and y, Parquet)")
+    b.add_argument("--digit", default="0", help="with mnist: the anomalous digit(s) 0-9, comma-separated, or 'all'")
     b.add_argument("--label", metavar="COLUMN", help="the label column of CSV/TSV/Parquet datasets (default: a column "
                    "named label, y, outlier or anomaly)")
     b.add_argument("--detectors", default=",".join(DEFAULT_DETECTORS), type=_detector_specs, metavar="NAME[,NAME...]",

@@ -271,3 +271,18 @@ def test_preset_ranking_uses_common_cells_and_flags_reported_seeds():
     assert "held-out seeds" in preset_line(r)
     low = preset_ranking([rec("mim", "paper", 3, 0.8), rec("mim", "fm", 3, 0.9)])
     assert not low["held_out"] and "not a fair choice" in preset_line(low)
+
+
+def test_mnist_holds_a_digit_out_as_in_the_detection_stage():
+    """`mimgan benchmark --dataset mnist --digit 0,3`: one group per held-out digit, the detection stage's split."""
+    from mimgan.experiments.stages import benchmark as bench
+
+    groups = bench.user_groups(["mnist"], ["pca", "mim"], seeds=[0, 1], digits=(0, 3), presets=("paper",))
+    assert [g.label for g in groups] == ["mnist_digit0", "mnist_digit3"]
+    cfg = groups[1].configs[0]
+    assert cfg["protocol"] == "mnist-one-digit-out" and cfg["digit"] == 3 and cfg["detector"] == "pca"
+    assert bench.group_of({"config": cfg}) == "mnist_digit3" and bench.run_name(cfg).startswith("mnist_digit3/")
+    gan = next(c for c in groups[0].configs if c["detector"] == "mim")
+    assert gan["settings"]["hidden"] == 256 and gan["settings"]["latent_dim"] == 100  # the data-shape rule's MNIST
+    with pytest.raises(ValueError, match="holds out one digit"):
+        bench.run_config("mnist", "pca", 0, digit=None)

@@ -118,3 +118,33 @@ def test_detect_preset_sets_the_detector_and_options_override_it(rare_mat, tmp_p
     det = json.loads(p.read_text())["detector_params"]
     assert det["n_members"] == 5 and det["scaling"] == "minmax" and det["n_iter"] == 10  # the option wins
     assert main(["detect", "--dataset", str(rare_mat), "--preset", "huge"]) == 2  # a usage error, in one line
+
+
+def test_figure2_summary_across_held_out_digits(tmp_path):
+    """With more than one MNIST digit stored, the detection section adds Figure 2: per digit and GAN, AUC and F1
+    (mean ± std over seeds) in a table, a CSV and a figure with the mean ROC of one digit."""
+    from mimgan.experiments.report.document import Document
+    from mimgan.experiments.stages import detect
+
+    rng = np.random.default_rng(0)
+    groups = {}
+    for digit in (0, 3):
+        recs = []
+        for gan in ("mim", "gan"):
+            for seed in range(3):
+                auc = 0.6 + 0.1 * digit / 3 + 0.01 * seed + (0.05 if gan == "mim" else 0.0)
+                m = {"auc": auc, "auc_pr": 0.5, "f1_at_k": 0.4, "f1_threshold": auc - 0.3, "f1_best": 0.5, "threshold": 1.0}
+                recs.append({"config": {"dataset": "mnist", "protocol": "mnist-one-digit-out", "gan": gan, "seed": seed,
+                                        "digit": digit, "detector": {}},
+                             "default_reading": "logit", "metrics": {"logit": m},
+                             "roc_tpr_on_fpr_grid": {"logit": np.sort(rng.uniform(0, 1, 51)).tolist()},
+                             "timings": {"total_s": 1.0}, "detector_params": {}})
+        groups[f"mnist_digit{digit}"] = recs
+    doc = Document("t")
+    detect.report(doc, tmp_path, groups)
+    md = doc.to_markdown()
+    assert "### MNIST, every held-out digit (Figure 2)" in md
+    row3 = next(line for line in md.splitlines() if line.startswith("| 3 |"))
+    assert "0.760 ± 0.010" in row3 and "0.710 ± 0.010" in row3 and row3.endswith("| 3 |")  # mim, gan AUC; 3 seeds
+    assert (tmp_path / "detect" / "mnist_figure2.png").stat().st_size > 1000
+    assert len((tmp_path / "detect" / "mnist_digits_table.csv").read_text().splitlines()) == 5  # header + 2 x 2

@@ -39,6 +39,8 @@ NAME = "benchmark"
 REQUIRED = ("metrics",)
 SECTIONS = ("Classical detectors on the same splits",)
 IN_PROCESS = False
+#: The protocol of an MNIST run (the detection stage's): one digit is the anomaly, the other nine normal.
+MNIST_PROTOCOL = "mnist-one-digit-out"
 #: ``mimgan benchmark``'s default: the paper's four GANs and every classical detector.
 DEFAULT_DETECTORS = (*PAPER_FAMILIES, *CLASSICAL)
 
@@ -67,10 +69,18 @@ def detector_names(names) -> list[str]:
     return names
 
 
-def run_config(dataset, detector, seed, protocol="one-class", preset="paper", shape=None, contamination=None) -> dict:
-    """The configuration of one run: its hash names the result file."""
+def run_config(dataset, detector, seed, protocol="one-class", preset="paper", shape=None, contamination=None,
+               digit=None) -> dict:
+    """The configuration of one run: its hash names the result file.  MNIST runs hold out ``digit`` (the
+    detection stage's protocol, whatever ``protocol`` says)."""
     ref = DatasetRef.parse(dataset)
-    cfg = {"dataset": ref.config_value(), "protocol": protocol, "detector": detector, "seed": int(seed)}
+    mnist = ref.kind == "mnist"
+    cfg = {"dataset": ref.config_value(), "protocol": MNIST_PROTOCOL if mnist else protocol, "detector": detector,
+           "seed": int(seed)}
+    if mnist:
+        if digit not in range(10):
+            raise ValueError(f"an MNIST run holds out one digit 0-9, got {digit!r}")
+        cfg["digit"] = int(digit)
     if ref.source():
         cfg["source"] = ref.source()
     if detector in CLASSICAL:
@@ -94,7 +104,7 @@ def _detector(cfg):
 def run(cfg: dict, data_dir=None) -> dict:
     """Fit one detector on one split, score the test rows; the JSON record."""
     t0 = time.perf_counter()
-    split = make_split(DatasetRef.from_config(cfg), cfg["protocol"], cfg["seed"], 0, data_dir)
+    split = make_split(DatasetRef.from_config(cfg), cfg["protocol"], cfg["seed"], cfg.get("digit", 0), data_dir)
     det = _detector(cfg)
     t1 = time.perf_counter()
     det.fit(split.X_train)
@@ -120,33 +130,32 @@ def _library_version(detector):
     return {"pyod": require_pyod()} if detector in CLASSICAL else {"mimgan": __version__}
 
 
-def _table(dataset) -> DatasetRef:
-    """The reference of a benchmark dataset: a table (a registered ODDS set or a file); MNIST is refused."""
-    ref = DatasetRef.parse(dataset)
-    if ref.kind == "mnist":
-        raise ValueError(f"the benchmark takes tables of features and labels (a registered ODDS set or a data file); "
-                         f"{ref.name!r} is image data: use `mimgan detect --dataset {ref.name}`")
-    return ref
-
-
-def _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination=None):
+def _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination=None, digits=(0,)):
     out = []
     for ref in refs:
         shape = ref.shape(data_dir)
-        cfgs = []
-        for protocol in protocols:
-            for det in detectors:
-                for preset in (presets if is_registered(det) else (None,)):
-                    cfgs += [run_config(ref, det, s, protocol, preset or "paper", shape, contamination)
-                             for s in seeds]
-        out.append(Group(ref.key, cfgs, dataset=ref.registered))
+        mnist = ref.kind == "mnist"
+        for digit in (digits if mnist else (None,)):
+            cfgs = []
+            for protocol in ((MNIST_PROTOCOL,) if mnist else protocols):
+                for det in detectors:
+                    for preset in (presets if is_registered(det) else (None,)):
+                        cfgs += [run_config(ref, det, s, protocol, preset or "paper", shape, contamination, digit)
+                                 for s in seeds]
+            out.append(Group(_label(ref.key, digit), cfgs, dataset=ref.registered))
     return out
 
 
+def _label(key, digit=None) -> str:
+    """A group's label: the dataset's key, and the held-out digit of an MNIST group (as the detection stage)."""
+    return key if digit is None else f"{key}_digit{digit}"
+
+
 def user_groups(datasets, detectors=DEFAULT_DETECTORS, seeds=range(10), protocols=("one-class",), presets=("paper",),
-                data_dir=None, contamination=None) -> list[Group]:
-    """The groups of ``mimgan benchmark``: one per dataset, with every protocol, detector (GANs under
-    every preset) and seed; the datasets are loaded and checked (:func:`check_data`) first."""
+                data_dir=None, contamination=None, digits=(0,)) -> list[Group]:
+    """The groups of ``mimgan benchmark``: one per dataset (per held-out digit for MNIST, whose protocol is the
+    detection stage's), with every protocol, detector (GANs under every preset) and seed; the tables are
+    loaded and checked (:func:`check_data`) first."""
     protocols = [protocols] if isinstance(protocols, str) else list(protocols)
     bad = [p for p in protocols if p not in PROTOCOLS]
     if bad or not protocols:
@@ -161,15 +170,17 @@ def user_groups(datasets, detectors=DEFAULT_DETECTORS, seeds=range(10), protocol
     datasets = [datasets] if isinstance(datasets, (str, DatasetRef)) else list(datasets)
     if not datasets:
         raise ValueError("no dataset given")
-    refs = [_table(d) for d in datasets]
+    refs = [DatasetRef.parse(d) for d in datasets]
     keys = [r.key for r in refs]
     if len(set(keys)) != len(keys):  # the same dataset twice would run (and count in every table) twice
         raise ValueError(f"datasets repeat: {', '.join(sorted({k for k in keys if keys.count(k) > 1}))}")
     for ref in refs:
+        if ref.kind == "mnist":
+            continue  # images with digit labels: the split holds a digit out (checked by run_config)
         X, y = ref.load(data_dir)
         for protocol in protocols:
             check_dataset(X, y, protocol, name=f"dataset {ref.name!r}" + (f" ({ref.path})" if ref.is_file else ""))
-    return _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination)
+    return _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination, tuple(digits))
 
 
 def groups(budget, seeds=None, datasets=None) -> list[Group]:
@@ -193,11 +204,11 @@ def groups(budget, seeds=None, datasets=None) -> list[Group]:
 
 
 def run_name(cfg) -> str:
-    return f"{DatasetRef.key_of(cfg)}/{detector_key(cfg)}-{cfg['protocol']}-seed{cfg['seed']}"
+    return f"{group_of({'config': cfg})}/{detector_key(cfg)}-{cfg['protocol']}-seed{cfg['seed']}"
 
 
 def group_of(record) -> str:
-    return DatasetRef.key_of(record["config"])
+    return _label(DatasetRef.key_of(record["config"]), record["config"].get("digit"))
 
 
 def summarise(root, label, records) -> dict:

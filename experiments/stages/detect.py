@@ -18,7 +18,8 @@ import numpy as np
 
 from ... import __version__
 from ...nn import PAPER_FAMILIES
-from ...nn.objectives import check_names
+from ...files import write_text_atomic
+from ...nn.objectives import check_names, family_order
 from .. import datasets as ds
 from ..anomaly import (CE_INPUTS, GANAnomalyDetector, auc, average_precision, best_f1, f1_at_k, f1_at_threshold,
                        roc_curve)
@@ -27,9 +28,9 @@ from ..datasets import DatasetRef
 from ..anomaly.defaults import settings_for_shape
 from ..anomaly.ensemble import make_gan_detector, recorded_params
 from ..plotting import link
-from ..tabulate import fmt
+from ..tabulate import fmt, to_csv
 from .base import Group, pop_seeds
-from .detect_summary import write_summary
+from .detect_summary import digit_table, figure2, mnist_digits, write_summary
 
 NAME = "detect"
 #: Keys a stored record must have (besides "config"); one without them is recomputed.
@@ -231,7 +232,38 @@ def report(doc, out, groups) -> dict:
             doc.bullets(paired_test_lines(s["tests"]))
         summary[label] = {"rows": rows, "dataset": DatasetRef.key_of(recs[0]["config"]),
                           "protocol": recs[0]["config"]["protocol"]}
+    mnist_section(doc, out, groups)
     return summary
+
+
+#: The digit whose mean ROC curves the Figure 2 summary draws (the paper's Figure 2 shows one digit's ROC).
+ROC_DIGIT = 0
+
+
+def mnist_section(doc, out, groups) -> None:
+    """Figure 2 across the held-out digits: AUC and F1 per digit and GAN (mean ± std over seeds), and the mean
+    ROC of :data:`ROC_DIGIT`; written when the runs hold more than one digit."""
+    by_digit = mnist_digits(groups)
+    if len(by_digit) < 2:
+        return
+    reading = next(iter(by_digit.values()))[0]["default_reading"]
+    rows = digit_table(by_digit, reading)
+    root = Path(out) / NAME
+    write_text_atomic(root / "mnist_digits_table.csv", to_csv(rows))
+    roc = ROC_DIGIT if ROC_DIGIT in by_digit else next(iter(by_digit))
+    png = figure2(by_digit, reading, roc, root / "mnist_figure2")
+    doc.heading("MNIST, every held-out digit (Figure 2)", 3)
+    doc.figure(link(png, out), f"MNIST one digit out: (a) mean ROC for digit {roc}, (b) AUC, (c) F1 per digit")
+    gans = sorted({r["gan"] for r in rows}, key=family_order)
+    cell = {(r["digit"], r["gan"]): r for r in rows}
+    doc.table(["digit", *[f"{g} AUC" for g in gans], *[f"{g} F1" for g in gans], "seeds"],
+              [[d, *[_mean_std(cell.get((d, g)), "auc") for g in gans],
+                *[_mean_std(cell.get((d, g)), "f1_threshold") for g in gans],
+                min((cell[(d, g)]["runs"] for g in gans if (d, g) in cell), default=0)] for d in by_digit])
+
+
+def _mean_std(row, key) -> str:
+    return "—" if row is None else f"{row[key + '_mean']:.3f} ± {row[key + '_std']:.3f}"
 
 
 def console(res) -> list[str]:

@@ -111,3 +111,59 @@ def write_summary(records, out_dir, name, reading):
     png = figure(records, reading, f"GAN anomaly detection on {name} ({reading} reading of Eq. 24)",
                  out_dir / f"{name}_figure")
     return rows, tests, png
+
+
+def mnist_digits(groups) -> dict:
+    """``{digit: records}`` of the MNIST groups among ``groups`` (label -> records), digits in order."""
+    out = {}
+    for recs in groups.values():
+        for r in recs:
+            if r["config"].get("protocol") == "mnist-one-digit-out":
+                out.setdefault(int(r["config"]["digit"]), []).append(r)
+    return dict(sorted(out.items()))
+
+
+def digit_table(by_digit, reading) -> list[dict]:
+    """Figure 2's numbers: per (digit, GAN), the runs and AUC and F1 (Eq. 21) mean and std over seeds."""
+    rows = []
+    for digit, recs in by_digit.items():
+        for row in table(recs, reading):
+            rows.append({"digit": digit, "gan": row["gan"], "runs": row["runs"],
+                         **{k: row[k] for k in ("auc_mean", "auc_std", "f1_threshold_mean", "f1_threshold_std",
+                                                "seconds_per_run")}})
+    return rows
+
+
+def figure2(by_digit, reading, roc_digit, path):
+    """The paper's Figure 2 from the stored runs: (a) mean ROC per GAN for ``roc_digit``, (b) AUC and (c) F1
+    at the Eq. 21 threshold per held-out digit, mean ± std over seeds."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = digit_table(by_digit, reading)
+    gans = sorted({r["gan"] for r in rows}, key=family_order)
+    digits = sorted(by_digit)
+    fig, ax = plt.subplots(1, 3, figsize=(15, 4.2), gridspec_kw={"width_ratios": [1, 1.6, 1.6]})
+    for g in gans:
+        rs = [r for r in by_digit[roc_digit] if r["config"]["gan"] == g and reading in r["metrics"]]
+        if rs:
+            tpr = np.mean([r["roc_tpr_on_fpr_grid"][reading] for r in rs], axis=0)
+            ax[0].plot(np.linspace(0, 1, len(tpr)), tpr, label=f"{LABELS.get(g, g)} ({len(rs)} seeds)")
+    ax[0].plot([0, 1], [0, 1], "k:", lw=0.8)
+    ax[0].set(xlabel="false positive rate", ylabel="true positive rate", title=f"(a) ROC, digit {roc_digit} held out")
+    ax[0].legend(loc="lower right", fontsize=8)
+    width = 0.8 / max(len(gans), 1)
+    for panel, key, title in ((ax[1], "auc", "(b) AUC"), (ax[2], "f1_threshold", "(c) F1 at the Eq. 21 threshold")):
+        for i, g in enumerate(gans):
+            sel = {r["digit"]: r for r in rows if r["gan"] == g}
+            xs = [d + (i - (len(gans) - 1) / 2) * width for d in digits if d in sel]
+            panel.bar(xs, [sel[d][f"{key}_mean"] for d in digits if d in sel], width,
+                      yerr=[sel[d][f"{key}_std"] for d in digits if d in sel], capsize=2, label=LABELS.get(g, g))
+        panel.set(xticks=digits, xlabel="held-out (anomalous) digit", title=title + ", mean ± std over seeds")
+    ax[1].set_ylim(0, 1)
+    ax[2].set_ylim(0, 1)
+    ax[1].legend(fontsize=8, ncol=len(gans))
+    fig.suptitle(f"MNIST, one digit out (Figure 2; {reading} reading of Eq. 24)")
+    fig.tight_layout()
+    return save_figure(fig, Path(path), dpi=120)
