@@ -17,7 +17,9 @@ same trained networks (the noise of the start alone), and the scoring time.  Wit
 measurements for the code that is imported (e.g. an older checkout on PYTHONPATH) labelled ``row hash``.
 
 Run: ``MIMGAN_DATA=../shared/data python benchmarks/score_stability.py [--datasets cardio,thyroid,musk]
-[--seeds 100,101,102] [--rules 1x1,64x1,256x1,8x8] [--json out.json]``.
+[--seeds 100,101,102] [--rules 1x1,64x1,256x1,8x8] [--json out.json]``.  A rerun with the same ``--json``
+skips the (dataset, seed) cells stored there; ``--markdown`` prints the docs table of one or more stored
+``--json`` files (comma-separated) without measuring.
 """
 from __future__ import annotations
 
@@ -102,22 +104,58 @@ def _line(r):
             f"{'   -  ' if spread is None else f'{spread:.4f}'} {r['score_s']:6.2f}s  {pert}")
 
 
+def markdown(rows) -> str:
+    """The docs table: per (dataset, rule), AUC and start spread per seed, label flips per perturbation and
+    seed, the largest rel99 and thr99 over seeds and perturbations, and the scoring time."""
+    head = ["dataset (test rows)", "start rule", "AUC per seed", "start spread", "label flips (+1e-6 sd / float32 / "
+            "csv 6g, per seed)", "rel99", "thr99", "scoring time"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name in dict.fromkeys(r["dataset"] for r in rows):
+        for rule in dict.fromkeys(r["rule"] for r in rows if r["dataset"] == name):
+            cell = sorted((r for r in rows if r["dataset"] == name and r["rule"] == rule), key=lambda r: r["seed"])
+            seeds = "/".join(str(r["seed"]) for r in cell)
+            spread = " / ".join(f"{r['auc_start_spread']:.3f}" if "auc_start_spread" in r else "—" for r in cell)
+            flips = " · ".join("+".join(str(r[k]["flips"]) for k in PERTURBATIONS) for r in cell)
+            rel = max(r[k]["rel99"] for r in cell for k in PERTURBATIONS)
+            thr = max(r[k].get("thr99", np.nan) for r in cell for k in PERTURBATIONS)
+            t = [r["score_s"] for r in cell]
+            aucs = " / ".join(f"{r['auc']:.4f}" for r in cell)
+            lines.append(f"| {name} ({cell[0]['n_test']:,}) | {rule} | {aucs} "
+                         f"(seeds {seeds}) | {spread} | {flips} | ≤ {100 * rel:.3g} % | ≤ {100 * thr:.3g} % | "
+                         f"{min(t):.1f}–{max(t):.1f} s |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", default="cardio,thyroid,musk")
     ap.add_argument("--seeds", default="100,101,102")
     ap.add_argument("--rules", default="1x1,64x1,256x1,8x8")
     ap.add_argument("--before", action="store_true", help="measure the imported code's own start (no rule)")
-    ap.add_argument("--json", help="write the measurements here")
+    ap.add_argument("--json", help="write the measurements here (a rerun skips the (dataset, seed) cells in it)")
+    ap.add_argument("--markdown", action="store_true", help="print the table of the stored --json file(s) and stop")
     args = ap.parse_args(argv)
+    if args.markdown:
+        rows = []
+        for path in (args.json or "").split(","):
+            with open(path) as f:
+                rows += json.load(f)
+        print(markdown(rows))
+        return
     has_rules = "pool" in inspect.signature(scoring.score_terms).parameters
     rules = [None] if args.before or not has_rules else \
         [tuple(int(v) for v in r.split("x")) for r in args.rules.split(",")]
     print(f"{'dataset':8s} {'seed':>4s} {'rule':9s} {'AUC':6s} {'spread':6s} {'score':>7s}  "
           + "  ".join(f"{k:>4s}: flips  rel99    relmax  thr99  thrmax" for k in PERTURBATIONS))
     out = []
+    if args.json and os.path.exists(args.json):
+        with open(args.json) as f:
+            out = json.load(f)
+    done = {(r["dataset"], r["seed"]) for r in out}
     for name in args.datasets.split(","):
         for seed in (int(s) for s in args.seeds.split(",")):
+            if (name, seed) in done:
+                continue
             out += measure(name, seed, rules)
             if args.json:  # after every (dataset, seed): a stopped sweep keeps what it measured
                 tmp = args.json + ".tmp"
