@@ -25,8 +25,11 @@ from .penalty import penalty_and_grad
 
 @kernel
 def _gather(X, idx, out):
+    # Element loops, not slice assignments: numba compiles its general broadcasting (and its error messages)
+    # for every slice assignment, seconds of compilation for a copy.
     for i in range(idx.shape[0]):
-        out[i, :] = X[idx[i], :]
+        for j in range(X.shape[1]):
+            out[i, j] = X[idx[i], j]
 
 
 @kernel
@@ -44,7 +47,9 @@ def d_step(G, D, gbuf, dbuf, real_loss, fake_loss, opt, clip, gp_lambda, optD, X
     xc = layer_view(xcat, 0, 2 * B, dx)
     _gather(X, idx, xc[:B])
     fake = forward(Gp, Gs, Ga, Gw, Gb, Gsl, z, gcache)
-    xc[B:, :] = fake
+    for i in range(B):
+        for j in range(dx):
+            xc[B + i, j] = fake[i, j]
     logits = forward(Dp, Ds, Da, Dw, Db, Dsl, xc, dcache).reshape(2 * B)
     gl = glog[:2 * B]
     loss = dispatch.d_loss(real_loss, fake_loss, logits[:B], logits[B:], gl[:B], gl[B:], opt)

@@ -130,7 +130,9 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
         m[:] = 0
         v[:] = 0
     zr = zp.reshape((rows, dz))
-    zr[:N] = Z
+    for i in range(N):  # element loops: a slice assignment compiles numba's whole broadcasting machinery
+        for j in range(dz):
+            zr[i, j] = Z[i, j]
     go = gout.reshape((rows, pdx))
     gl = glog.reshape((rows, glog.shape[0] // rows))
     lam_ = float(lam)
@@ -164,7 +166,9 @@ def search(G, D, X, Z, n_steps, lr, beta1, beta2, eps, lam, p, beta, ce_logit, b
                 m[i, j] = mm
                 v[i, j] = vv
                 zr[i, j] -= st * mm / (np.sqrt(vv) * ib + ep)
-    Z[:] = zr[:N]
+    for i in range(N):
+        for j in range(dz):
+            Z[i, j] = zr[i, j]
 
 
 def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logit=True, threads=None,

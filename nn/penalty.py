@@ -59,7 +59,9 @@ def penalty_and_grad(params, out_grads, sizes, acts, w_off, b_off, slope, Xhat, 
     # Backward pass keeping every g_l (gcache) and delta_l (dcache).
     off = cache_size(sizes, B)
     top = layer_view(gcache, off - B * sizes[L], B, sizes[L])
-    top[:, :] = 1
+    for i in range(B):
+        for j in range(sizes[L]):
+            top[i, j] = 1
     for l in range(L - 1, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
         off -= B * n_out
