@@ -11,7 +11,7 @@ from ...nn.objectives import family_order
 from ...files import write_text_atomic
 from ..anomaly.classical import CLASSICAL
 from ..datasets import DatasetRef
-from ..plotting import link, save_figure
+from ..plotting import drawn_from_inputs, link, save_figure
 from ..stats import MIN_PAIRS, missing_p_reason, paired_wilcoxon
 from ..tabulate import to_csv
 
@@ -182,6 +182,7 @@ def _order(keys):
 GAN_COLOUR, CLASSICAL_COLOUR = "#fdae6b", "#9ecae1"
 
 
+@drawn_from_inputs
 def figure(records, path, title):
     """Per dataset, horizontal AUC box plots sorted by median AUC (best on top; GAN detectors orange, classical
     blue) and, over several datasets, the mean rank; one title, labels that never overlap however many

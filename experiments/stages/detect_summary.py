@@ -9,7 +9,7 @@ import numpy as np
 from ...nn import LABELS
 from ...nn.objectives import family_order
 from ...files import write_text_atomic
-from ..plotting import save_figure
+from ..plotting import drawn_from_inputs, save_figure
 from ..stats import missing_p_reason, paired_wilcoxon
 from ..datasets import DatasetRef
 from ..tabulate import to_csv
@@ -63,6 +63,7 @@ def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
     return out
 
 
+@drawn_from_inputs
 def figure(records, reading, title, path):
     """(a) mean ROC per GAN, (b) AUC box plot, (c) F1 box plot — the layout of Figures 2–5."""
     import matplotlib
@@ -134,6 +135,7 @@ def digit_table(by_digit, reading) -> list[dict]:
     return rows
 
 
+@drawn_from_inputs
 def figure2(by_digit, reading, roc_digit, path):
     """The paper's Figure 2 from the stored runs: (a) mean ROC per GAN for ``roc_digit``, (b) AUC and (c) F1
     at the Eq. 21 threshold per held-out digit, mean ± std over seeds."""

@@ -38,7 +38,7 @@ from ...nn import LABELS, MLP, PAPER_FAMILIES, SGD, Adam, GANTrainer, NonFiniteL
 from ...nn.objectives import check_names, family_order
 from ...theory import theory_kind
 from ...files import write_text_atomic
-from ..plotting import link, save_figure
+from ..plotting import drawn_from_inputs, link, save_figure
 from ..stats import compare
 from ..tabulate import fmt, to_csv
 from .base import Group, pop_seeds, section_records, unknown_options
@@ -251,6 +251,7 @@ def paired_tests_fig1(records) -> list[dict]:
     return out
 
 
+@drawn_from_inputs
 def figure_dynamics(records, path_stem):
     """Phase 1 (objective normalised to 1 at the start and 0 at the equilibrium; W1 to N(4, 1.25)) at the
     largest N, and phase 2 per learning rate; median and quartiles over seeds."""
@@ -295,6 +296,7 @@ def figure_dynamics(records, path_stem):
     return save_figure(fig, path_stem)
 
 
+@drawn_from_inputs
 def figure1(records, path_stem):
     """Paper layout (one panel per N, four generators) plus a normalised version; mean +- 95 % CI bands."""
     import matplotlib

@@ -24,7 +24,7 @@ from ...nn.objectives import check_names, family_order
 from ...theory import theory_kind
 from ...theory import lab
 from ...files import write_text_atomic
-from ..plotting import link, save_figure
+from ..plotting import drawn_from_inputs, link, save_figure
 from ..stats import mean_ci95, paired_wilcoxon
 from ..tabulate import fmt, to_csv
 from .base import Group, pop_seeds, section_records, unknown_options
@@ -186,6 +186,7 @@ def summarise_rare(records) -> tuple[list[dict], list[dict]]:
     return rows, tests
 
 
+@drawn_from_inputs
 def figure_rare(records, path_stem):
     """Per dimension: rare mass during training, final rare mass per objective, and (with several objectives)
     each objective's mean |q̂ - p| against its predicted share Υ(p, p/2)."""

@@ -14,7 +14,7 @@ from ...theory import lab
 from ...theory.checks import ERROR, run_all
 from ...theory.checks.lab import upsilon_ranking
 from ...theory.report import BEYOND, to_json
-from ..plotting import link, save_figure
+from ..plotting import drawn_from_inputs, link, save_figure
 from .base import Group
 
 NAME = "theory"
@@ -94,12 +94,16 @@ def report(doc, out, groups) -> dict:
 
 def figure_upsilon(path_stem, n=99):
     """Υ(p, q) of each objective minus the original GAN's, and the objective ranking first at each (p, q)."""
+    return _draw_upsilon(path_stem, *lab.ranking(n=n))
+
+
+@drawn_from_inputs
+def _draw_upsilon(path_stem, kinds, P, Q, Y, first):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap, SymLogNorm
 
-    kinds, P, Q, Y, first = lab.ranking(n=n)
     ref = Y[kinds.index("gan")]
     cols = 4
     rows = int(np.ceil((len(kinds) + 1) / cols))
