@@ -101,10 +101,17 @@ DETECTOR_OPTIONS = {"n_iter": "n_iter", "hidden": "hidden", "depth": "depth", "l
                     "latent_restarts": "latent_restarts", "latent_tol": "latent_tol"}
 
 
+def _digits(args, datasets) -> list:
+    """The held-out MNIST digits of ``--digit`` (default 0); refused when no dataset is MNIST, where it would be
+    ignored without a word."""
+    if args.digit is not None and not any(DatasetRef.parse(d).kind == "mnist" for d in datasets):
+        raise ValueError(f"--digit {args.digit} holds out an MNIST digit, but no dataset is mnist")
+    digit = "0" if args.digit is None else args.digit
+    return list(range(10)) if digit == "all" else _ints(digit, "--digit")
+
+
 def cmd_detect(args) -> int:
-    digits = [None]
-    if args.dataset == "mnist":
-        digits = list(range(10)) if args.digit == "all" else _ints(args.digit, "--digit")
+    digits = _digits(args, [args.dataset]) if args.dataset == "mnist" or args.digit is not None else [None]
     given = {param: getattr(args, opt) for opt, param in DETECTOR_OPTIONS.items()}
     # a named preset first, options given on the command line on top of it
     overrides = {**preset_settings(args.preset), **{k: v for k, v in given.items() if v is not None}}
@@ -132,7 +139,7 @@ def _run_user_stage(args, stage, groups) -> dict:
 def cmd_benchmark(args) -> int:
     seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
     datasets = [DatasetRef.parse(d, label=args.label) for d in _names(args.dataset)]
-    digits = list(range(10)) if args.digit == "all" else _ints(args.digit, "--digit")
+    digits = _digits(args, _names(args.dataset))
     groups = benchmark.user_groups(datasets, args.detectors, seeds, _names(args.protocol),
                                    _names(args.preset), args.data_dir, args.contamination, digits)
     res = _run_user_stage(args, benchmark, groups)
@@ -374,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--protocol", default="one-class", choices=PROTOCOLS,
                    help="one-class: train on half the inliers; contaminated: a stratified 70/30 split with the "
                         "anomalies left in training (ADBench)")
-    t.add_argument("--digit", default="0", help="MNIST anomalous digit 0-9 or 'all'")
+    t.add_argument("--digit", help="with mnist: the anomalous digit(s) 0-9, comma-separated, or 'all' (default 0)")
     t.add_argument("--force", action="store_true", help="recompute runs already in the store")
     t.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")
     rule = "default: the data-shape rule, see docs/usage.md"
@@ -414,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--dataset", required=True,
                    help="comma-separated ODDS sets (cardio, thyroid, musk), mnist, and/or paths to data files (ODDS "
                         ".mat, CSV/TSV, .npz with X and y, Parquet)")
-    b.add_argument("--digit", default="0", help="with mnist: the anomalous digit(s) 0-9, comma-separated, or 'all'")
+    b.add_argument("--digit", help="with mnist: the anomalous digit(s) 0-9, comma-separated, or 'all' (default 0)")
     b.add_argument("--label", metavar="COLUMN", help="the label column of CSV/TSV/Parquet datasets (default: a column "
                    "named label, y, outlier or anomaly)")
     b.add_argument("--detectors", default=",".join(DEFAULT_DETECTORS), type=_detector_specs, metavar="NAME[,NAME...]",

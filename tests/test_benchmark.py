@@ -204,8 +204,11 @@ def test_benchmark_unknown_names(tmp_path, capsys):
     assert "unknown detector(s) ['svdd']" in capsys.readouterr().err
     assert main(["benchmark", "--dataset", "cardio", "--preset", "huge", "--out", str(tmp_path)]) == 2
     assert "unknown preset(s) ['huge']" in capsys.readouterr().err
-    assert main(["benchmark", "--dataset", "mnist", "--out", str(tmp_path)]) == 2
-    assert "takes tables of features and labels" in capsys.readouterr().err
+    assert main(["benchmark", "--dataset", "mnist", "--digit", "12", "--out", str(tmp_path)]) == 2
+    assert "holds out one digit 0-9, got 12" in capsys.readouterr().err
+    assert main(["benchmark", "--dataset", "cardio", "--digit", "3", "--out", str(tmp_path)]) == 2
+    assert "--digit 3 holds out an MNIST digit, but no dataset is mnist" in capsys.readouterr().err
+    assert not (tmp_path / "benchmark" / "runs").exists()  # every one refused before any run
 
 
 # ----------------------------------------------------------------- the command

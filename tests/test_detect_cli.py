@@ -120,6 +120,12 @@ def test_detect_preset_sets_the_detector_and_options_override_it(rare_mat, tmp_p
     assert main(["detect", "--dataset", str(rare_mat), "--preset", "huge"]) == 2  # a usage error, in one line
 
 
+def test_detect_refuses_a_digit_without_mnist(rare_mat, tmp_path, capsys):
+    assert main(["detect", "--dataset", str(rare_mat), "--digit", "3", "--out", str(tmp_path)]) == 2
+    assert "--digit 3 holds out an MNIST digit, but no dataset is mnist" in capsys.readouterr().err
+    assert not (tmp_path / "detect").exists()
+
+
 def test_figure2_summary_across_held_out_digits(tmp_path):
     """With more than one MNIST digit stored, the detection section adds Figure 2: per digit and GAN, AUC and F1
     (mean ± std over seeds) in a table, a CSV and a figure with the mean ROC of one digit."""

@@ -3,11 +3,11 @@ and a relative ``MIMGAN_DATA`` that means the folder the user ran the command in
 import argparse
 import ast
 import os
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import processes
 import pytest
 
 import mimgan
@@ -147,7 +147,7 @@ def test_theory_and_objectives_load_no_trainer():
             "from mimgan.theory import objective\n"
             "objective('mim:omega=3').d_star\n"
             "print(sorted(m for m in sys.modules if m.startswith('mimgan.nn.') and not m.startswith('mimgan.nn.objectives')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=Path.home())
+    out = processes.run([sys.executable, "-c", code], timeout=300, cwd=Path.home())
     assert out.returncode == 0, out.stderr
     loaded = eval(out.stdout.strip())
     assert loaded == ["mimgan.nn.jit"], loaded
@@ -156,8 +156,7 @@ def test_theory_and_objectives_load_no_trainer():
 def test_every_module_imports_in_a_fresh_interpreter():
     names = sorted(_modules())
     code = "import importlib, sys\nfor n in sys.argv[1:]:\n    importlib.import_module(n)\nprint('ok')"
-    out = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True, timeout=300,
-                         cwd=Path.home())
+    out = processes.run([sys.executable, "-c", code, *names], timeout=300, cwd=Path.home())
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
@@ -165,7 +164,7 @@ def test_no_top_level_nn_theory_or_experiments():
     """Outside the checkout only the ``mimgan`` namespace exists."""
     code = ("import importlib.util as u\n"
             "print([n for n in ('nn', 'theory', 'experiments') if u.find_spec(n) is not None])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path.home())
+    out = processes.run([sys.executable, "-c", code], timeout=120, cwd=Path.home())
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
@@ -182,7 +181,7 @@ def test_the_console_script_runs():
     """The ``mimgan`` entry point installed beside this interpreter (the README's first command uses it)."""
     script = Path(sys.executable).parent / "mimgan"
     assert script.exists(), f"no console script at {script}: is the package installed (pip install -e .)?"
-    out = subprocess.run([str(script), "data", "list"], capture_output=True, text=True, timeout=120, cwd=Path.home())
+    out = processes.run([str(script), "data", "list"], timeout=120, cwd=Path.home())
     assert out.returncode == 0, out.stderr
     assert "cardio" in out.stdout and "mnist" in out.stdout
 
@@ -222,8 +221,8 @@ def test_every_family_list_derives_from_the_registry():
 def test_relative_data_dir_is_pinned_at_import(tmp_path):
     rel = os.path.relpath(data_dir(), tmp_path)
     code = "import os, mimgan; print(os.environ['MIMGAN_DATA'])"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
-                         env={**os.environ, "MIMGAN_DATA": rel})
+    out = processes.run([sys.executable, "-c", code], timeout=120, cwd=tmp_path,
+                        env={**os.environ, "MIMGAN_DATA": rel})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == os.path.abspath(tmp_path / rel)
 
@@ -232,15 +231,16 @@ def test_notebook_and_local_detection_with_a_relative_data_dir_from_the_reposito
     """The README's test command gives ``MIMGAN_DATA=../shared/data``: a notebook kernel (which runs in
     notebooks/) and the local pool's workers must read the folder meant from the root."""
     env = {**os.environ, "MIMGAN_DATA": os.path.relpath(data_dir(), ROOT)}
-    nb = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                         "tests/test_notebooks.py::test_notebook_runs[06_anomaly_scoring]"],
-                        capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+    # -n 0: one test needs no pool of test processes (and a pool nested in this one's would compete for the cores)
+    nb = processes.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                        "tests/test_notebooks.py::test_notebook_runs[06_anomaly_scoring]"],
+                       cwd=ROOT, env=env, timeout=900)
     assert nb.returncode == 0, nb.stdout[-3000:] + nb.stderr[-3000:]
     out = tmp_path / "out"
-    det = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio",
-                          "--gan", "mim", "--runs", "2", "--n-iter", "20", "--latent-steps", "3", "--executor",
-                          "local", "--workers", "2", "--out", str(out), "--quiet"],
-                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+    det = processes.run([sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio",
+                         "--gan", "mim", "--runs", "2", "--n-iter", "20", "--latent-steps", "3", "--executor",
+                         "local", "--workers", "2", "--out", str(out), "--quiet"],
+                        cwd=ROOT, env=env, timeout=900)
     assert det.returncode == 0, det.stderr
     import json
     records = [json.loads(p.read_text()) for p in (out / "detect" / "runs").rglob("*.json")]

@@ -8,6 +8,7 @@ import sys
 import time
 
 import numpy as np
+import processes
 import pytest
 
 from mimgan.experiments.anomaly import GANAnomalyDetector
@@ -71,7 +72,7 @@ def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
     cmd = [sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio", "--gan", "mim",
            "--runs", "6", "--iterations", "3000", "--latent-steps", "400", "--executor", "local", "--workers", "2",
            "--out", str(tmp_path), "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.time() + 120
         workers = []
@@ -88,8 +89,7 @@ def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
         alive = [p for p in alive if _running(p, psutil)]
         assert not alive, f"workers still alive 5 s after kill -9 of their parent: {[p.pid for p in alive]}"
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        processes.kill_group(proc)  # whatever of the run is left, pool workers included
 
 
 # ---------------------------------------------------------------- the detector
@@ -205,8 +205,7 @@ def test_cli_fuzz_one_line_errors(args, tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("args", [["frobnicate"], ["detect", "--dataset", "cifar"], ["train", "--gan", "vae"]])
 def test_the_entry_point_prints_one_line_and_exits_2(args, tmp_path):
-    out = subprocess.run([sys.executable, "-m", "mimgan.experiments.cli", *args], capture_output=True, text=True,
-                         timeout=300, cwd=tmp_path)
+    out = processes.run([sys.executable, "-m", "mimgan.experiments.cli", *args], timeout=300, cwd=tmp_path)
     assert out.returncode == 2, (args, out.stdout, out.stderr)
     assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1, out.stderr
 
