@@ -210,6 +210,13 @@ def merge_stage(before: dict | None, res: dict, mode: str, before_mode: str | No
     return out
 
 
+def planned(groups) -> dict:
+    """A stage's log entry before it runs (as :func:`run_stage` returns it, nothing computed yet): the run ids
+    of every group it will try."""
+    ids = {grp.label: [run_id(c) for c in grp.configs] for grp in groups if not grp.unavailable}
+    return {"ids": ids, "skipped": {}, "computed": 0, "total": sum(map(len, ids.values())), "seconds": 0.0}
+
+
 def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, executor=None, data_dir=None,
                   seeds=None, report=True, options=None) -> dict:
     """Run the stages in order, log the plan to ``OUT/reproduce.json`` after each, then write the report.
@@ -246,6 +253,11 @@ def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, exe
     for i, name in enumerate(stages, 1):
         if progress:
             print(f"[{i}/{len(stages)}] {name} (left: {', '.join(stages[i:]) or 'report'})", file=sys.stderr)
+        # The plan goes on record before the stage runs: a sweep stopped part-way (a session's end, ^C) is
+        # reported with every run it finished (the report reads the planned ids the store holds).
+        log["stages"][name] = merge_stage(previous.get("stages", {}).get(name), planned(groups[name]), mode,
+                                          previous.get("mode"))
+        write_text_atomic(out / LOG, json.dumps(log, indent=1, default=str))
         # With the report coming, a stage's tables and figures would be drawn twice; the report draws them
         # (an interrupted run gets them from `mimgan report OUT`).
         res = run_stage(out, get_stage(name), groups[name], executor, force, progress, data_dir,

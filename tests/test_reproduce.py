@@ -203,3 +203,33 @@ def test_a_later_invocation_extends_the_plan_group_by_group():
     assert merged["ids"] == {"cardio": ["a"], "mnist_digit0": ["c"], "mnist_digit1": ["d"]}
     assert merged["modes"] == {"cardio": "full", "mnist_digit0": "full", "mnist_digit1": "full"}
     assert rp.merge_stage(None, res, "quick")["ids"] == res["ids"]
+
+
+def test_a_sweep_stopped_part_way_is_reported_with_the_runs_it_finished(tmp_path, tiny_budget, monkeypatch):
+    """A long sweep ends with its session: the plan is on record before the stage runs, so the report (and the
+    claims) see every run finished before the stop, and a rerun computes only the rest."""
+    from mimgan.experiments.report.builder import load_records
+    from mimgan.experiments.stages import get_stage
+
+    stage = get_stage("rare-events")
+    real, calls = stage.run, []
+
+    def stopped_at_the_third(config, **kw):
+        calls.append(config)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(config, **kw)
+
+    monkeypatch.setattr(stage, "run", stopped_at_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        rp.reproduce_all(tmp_path, quick=True, stages=("rare-events",), progress=False, report=False)
+    log = json.loads((tmp_path / "reproduce.json").read_text())
+    (ids,) = log["stages"]["rare-events"]["ids"].values()
+    assert len(ids) == 4  # 4 GANs x 1 seed planned
+    (records,) = load_records(tmp_path)["rare-events"].values()
+    assert len(records) == 2 and {r["id"] for r in records} < set(ids)
+    monkeypatch.setattr(stage, "run", real)
+    res = rp.reproduce_all(tmp_path, quick=True, stages=("rare-events",), progress=False, report=False)
+    assert res["log"]["stages"]["rare-events"]["computed"] == 2
+    (records,) = load_records(tmp_path)["rare-events"].values()
+    assert len(records) == 4
