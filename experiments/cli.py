@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -522,7 +523,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # a scheduler's or `timeout`'s SIGTERM ends a run as ^C does: the pool shut down
+
+
 def main(argv=None) -> int:
+    """The ``mimgan`` command; ``argv=None`` (the installed program) also turns SIGTERM into ^C's clean exit."""
+    if argv is None:
+        signal.signal(signal.SIGTERM, _stop)
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed in one line: its exit code

@@ -67,21 +67,28 @@ def _running(proc, psutil) -> bool:
         return False
 
 
-def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
-    psutil = pytest.importorskip("psutil")  # a test dependency (pyproject [test])
+def _detect_with_a_busy_pool(tmp_path, psutil):
+    """A ``mimgan detect`` program whose 2 pool workers are computing runs: (process, workers)."""
     cmd = [sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio", "--gan", "mim",
            "--runs", "6", "--iterations", "3000", "--latent-steps", "400", "--executor", "local", "--workers", "2",
            "--out", str(tmp_path), "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    workers = []
+    while time.time() < deadline and len(workers) < 2:
+        time.sleep(0.5)
+        workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                   if "multiprocessing" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
+    assert len(workers) >= 2, "the pool did not start"
+    time.sleep(2)  # workers busy with runs
+    return proc, workers
+
+
+def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
+    psutil = pytest.importorskip("psutil")  # a test dependency (pyproject [test])
+    proc = None
     try:
-        deadline = time.time() + 120
-        workers = []
-        while time.time() < deadline and len(workers) < 2:
-            time.sleep(0.5)
-            workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
-                       if "multiprocessing" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
-        assert len(workers) >= 2, "the pool did not start"
-        time.sleep(2)  # workers busy with runs
+        proc, workers = _detect_with_a_busy_pool(tmp_path, psutil)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         gone, alive = psutil.wait_procs(workers, timeout=5)
@@ -89,7 +96,26 @@ def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
         alive = [p for p in alive if _running(p, psutil)]
         assert not alive, f"workers still alive 5 s after kill -9 of their parent: {[p.pid for p in alive]}"
     finally:
-        processes.kill_group(proc)  # whatever of the run is left, pool workers included
+        if proc is not None:
+            processes.kill_group(proc)  # whatever of the run is left, pool workers included
+
+
+def test_sigterm_is_a_clean_interruption(tmp_path):
+    """``timeout``, a batch scheduler or ``kill`` send SIGTERM: the program stops as on ^C, says how to resume,
+    exits 130 and leaves no worker behind."""
+    psutil = pytest.importorskip("psutil")
+    proc = None
+    try:
+        proc, workers = _detect_with_a_busy_pool(tmp_path, psutil)
+        proc.terminate()
+        err = proc.communicate(timeout=60)[1]
+        assert proc.returncode == 130, err
+        assert "interrupted" in err and "run the same command again" in err and "Traceback" not in err, err
+        gone, alive = psutil.wait_procs(workers, timeout=10)
+        assert not [p for p in alive if _running(p, psutil)]
+    finally:
+        if proc is not None:
+            processes.kill_group(proc)
 
 
 # ---------------------------------------------------------------- the detector
