@@ -217,6 +217,20 @@ def planned(groups) -> dict:
     return {"ids": ids, "skipped": {}, "computed": 0, "total": sum(map(len, ids.values())), "seconds": 0.0}
 
 
+def _stored(out, name, groups) -> int:
+    """How many of the stage's planned runs the store holds."""
+    runs = store(out, get_stage(name))
+    return sum(runs.has(i) for ids in planned(groups)["ids"].values() for i in ids)
+
+
+def _record_interrupted(out, log, name, groups, stored_before, t_all) -> None:
+    inv = log["invocations"][-1]
+    inv["computed"] += _stored(out, name, groups) - stored_before
+    inv["wall_seconds"] = log["wall_seconds"] = time.perf_counter() - t_all
+    inv["interrupted"] = name
+    write_text_atomic(out / LOG, json.dumps(log, indent=1, default=str))
+
+
 def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, executor=None, data_dir=None,
                   seeds=None, report=True, options=None) -> dict:
     """Run the stages in order, log the plan to ``OUT/reproduce.json`` after each, then write the report.
@@ -258,10 +272,17 @@ def reproduce_all(out, quick=True, stages=NAMES, force=False, progress=True, exe
         log["stages"][name] = merge_stage(previous.get("stages", {}).get(name), planned(groups[name]), mode,
                                           previous.get("mode"))
         write_text_atomic(out / LOG, json.dumps(log, indent=1, default=str))
+        stored_before = _stored(out, name, groups[name])
         # With the report coming, a stage's tables and figures would be drawn twice; the report draws them
         # (an interrupted run gets them from `mimgan report OUT`).
-        res = run_stage(out, get_stage(name), groups[name], executor, force, progress, data_dir,
-                        summarise=not report)
+        try:
+            res = run_stage(out, get_stage(name), groups[name], executor, force, progress, data_dir,
+                            summarise=not report)
+        except BaseException:
+            # ^C, SIGTERM, a session's end: the runs this invocation finished and its wall time go on record
+            # too (the docs' provenance lists invocations by what they computed).
+            _record_interrupted(out, log, name, groups[name], stored_before, t_all)
+            raise
         log["stages"][name] = merge_stage(previous.get("stages", {}).get(name), res, mode, previous.get("mode"))
         log["wall_seconds"] = time.perf_counter() - t_all
         log["invocations"][-1]["wall_seconds"] = log["wall_seconds"]

@@ -289,3 +289,23 @@ def test_mnist_holds_a_digit_out_as_in_the_detection_stage():
     assert gan["settings"]["hidden"] == 256 and gan["settings"]["latent_dim"] == 100  # the data-shape rule's MNIST
     with pytest.raises(ValueError, match="holds out one digit"):
         bench.run_config("mnist", "pca", 0, digit=None)
+
+
+def test_runs_added_outside_the_reproduce_plan_are_reported_and_a_planned_group_keeps_to_its_plan(user_mat, tmp_path):
+    """`mimgan benchmark --out` into a reproduce folder (e.g. classical detectors on MNIST): the docs show that
+    group; a group the plan lists shows only its planned runs."""
+    from mimgan.experiments.report.builder import load_records
+    from mimgan.experiments.report.docs import write_docs
+    from mimgan.experiments.stages import STAGES, store
+
+    out = tmp_path / "out"
+    assert main(["benchmark", "--dataset", f"cardio,{user_mat}", "--detectors", "pca", "--runs", "2",
+                 "--out", str(out), "--quiet", "--executor", "serial"]) == 0
+    recs = store(out, STAGES["benchmark"]).records()
+    planned = [r["id"] for r in recs if r["config"]["dataset"] == "cardio" and r["config"]["seed"] == 0]
+    (out / "reproduce.json").write_text(json.dumps({"mode": "quick", "stages": {"benchmark": {"ids": {"cardio": planned}}}}))
+    groups = load_records(out)["benchmark"]
+    mine = DatasetRef.parse(user_mat).key
+    assert {k: len(v) for k, v in groups.items()} == {"cardio": 1, mine: 2}
+    page = write_docs(out, tmp_path / "docs")["benchmark.md"].read_text()
+    assert f"Also reported: `{mine}`" in page and f"### {mine}" in page and "### cardio" in page

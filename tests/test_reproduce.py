@@ -228,6 +228,8 @@ def test_a_sweep_stopped_part_way_is_reported_with_the_runs_it_finished(tmp_path
     assert len(ids) == 4  # 4 GANs x 1 seed planned
     (records,) = load_records(tmp_path)["rare-events"].values()
     assert len(records) == 2 and {r["id"] for r in records} < set(ids)
+    (inv,) = log["invocations"]  # what the stopped invocation finished is on record, for the docs' provenance
+    assert inv["computed"] == 2 and inv["interrupted"] == "rare-events" and inv["wall_seconds"] > 0
     monkeypatch.setattr(stage, "run", real)
     res = rp.reproduce_all(tmp_path, quick=True, stages=("rare-events",), progress=False, report=False)
     assert res["log"]["stages"]["rare-events"]["computed"] == 2

@@ -22,6 +22,7 @@ equilibrium_value(kind)
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -32,7 +33,7 @@ from ..nn.objectives import REGISTRY, Spec, get_objective as _configure
 from ..nn.objectives import gan as _gan_module
 from ..nn.objectives.base import IDENTITY, D as _D, Symbolic
 from ._validate import densities, distribution_pair
-from .quadrature import fast_logpdf, integrate_line
+from .quadrature import fast_cdf, fast_logpdf, fast_quantiles, integrate_line
 
 D, p, q = sp.symbols("D p q", positive=True)
 u = sp.Symbol("u", real=True)
@@ -324,9 +325,12 @@ def _monotone_coupling_cost(P, Q) -> float:
     from scipy import stats
     from scipy.optimize import brentq
     std = stats.norm()
+    ppf = {id(d): fast_quantiles(d) for d in (P, Q)}
+    Phi = fast_cdf(std)
 
     def quantile(dist, s):
-        return dist.ppf(std.cdf(s)) if s <= 0 else dist.isf(std.sf(s))
+        lower, upper = ppf[id(dist)]
+        return lower(Phi(s)) if s <= 0 else upper(Phi(-s))
 
     def quantiles(dist, s):  # the same, on an array at once
         return np.where(s <= 0, dist.ppf(std.cdf(np.minimum(s, 0))), dist.isf(std.sf(np.maximum(s, 0))))
@@ -336,8 +340,10 @@ def _monotone_coupling_cost(P, Q) -> float:
     vals = quantiles(P, grid) - quantiles(Q, grid)
     kinks = [brentq(gap, grid[i], grid[i + 1], xtol=1e-14)
              for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]]
+    pdf = fast_logpdf(std)
+
     def integrand(s):
-        w = std.pdf(s)
+        w = math.exp(pdf(s))
         return abs(gap(s)) * w if w > 0 else 0.0
 
     return integrate_line(integrand, std, extra_points=kinks)

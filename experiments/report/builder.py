@@ -34,15 +34,33 @@ def __getattr__(name):
 
 
 def stage_records(out: Path, name: str, stage_log=None) -> dict:
-    """``{group label: records}`` of stage ``name``: the run ids the plan lists, or every stored record."""
+    """``{group label: records}`` of stage ``name``: the run ids the plan lists, or every stored record.
+
+    With a plan, a group the plan does not list (runs that ``mimgan benchmark`` or ``mimgan detect`` wrote into
+    the same folder, e.g. classical detectors on MNIST) is reported with every record it holds: they were put
+    there to be seen. A planned group keeps to its planned ids (other budgets' runs of it stay out).
+    """
     stage = STAGES[name]
     runs = store(out, stage)
     if stage_log and "ids" in stage_log:
-        return {label: [runs.read(i) for i in ids if runs.has(i)] for label, ids in stage_log["ids"].items()}
+        planned = stage_log["ids"]
+        groups = {label: [runs.read(i) for i in ids if runs.has(i)] for label, ids in planned.items()}
+        for r in runs.records():
+            label = stage.group_of(r)
+            if label not in planned:
+                groups.setdefault(label, []).append(r)
+        return groups
     groups = {}
     for r in runs.records():
         groups.setdefault(stage.group_of(r), []).append(r)
     return groups
+
+
+def unplanned_groups(log: dict, records: dict) -> dict:
+    """``{stage: [group labels]}`` of the groups reported that the plan in ``log`` does not list."""
+    stages = log.get("stages", {})
+    return {name: sorted(set(groups) - set(stages[name]["ids"])) for name, groups in records.items()
+            if name in stages and "ids" in stages[name] and set(groups) - set(stages[name]["ids"])}
 
 
 def compare_section(doc, detect, baselines):

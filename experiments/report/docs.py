@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ...files import write_text_atomic
 from ..stages import STAGES
-from .builder import COMPARISON, claims_section, compare_section, load_records, read_log
+from .builder import COMPARISON, claims_section, compare_section, load_records, read_log, unplanned_groups
 from .document import Document
 
 #: page file -> (title, the stages whose sections it holds)
@@ -32,7 +32,8 @@ def _provenance(results: Path, docs: Path, log: dict) -> str:
     if log.get("command"):
         made = ("The runs were computed by `mimgan reproduce`: "
                 + "; ".join(f"{i['computed']} runs in {i['wall_seconds'] / 60:.1f} min from {i['started']} ("
-                            + (f"`{i['command']}`" if i.get("command") else f"`{i['mode']}` budget") + ")"
+                            + (f"`{i['command']}`" if i.get("command") else f"`{i['mode']}` budget")
+                            + (", stopped part-way" if i.get("interrupted") else "") + ")"
                             for i in inv) + ".")
     else:
         made = "The runs' settings are in each record."
@@ -60,10 +61,16 @@ def write_docs(results, docs) -> dict:
     log_path = results / "reproduce.json"
     log = read_log(log_path) if log_path.exists() else {"stages": {}}
     records = load_records(results, log)
+    unplanned = unplanned_groups(log, records)
     written, summaries = {}, {}
     for page, (title, stages) in PAGES.items():
         doc = Document(title)
         doc.para(_provenance(results, docs, log))
+        extra = [g for name in stages for g in unplanned.get(name, ())]
+        if extra:
+            doc.para(f"Also reported: {', '.join(f'`{g}`' for g in extra)}, runs that `mimgan benchmark` or "
+                     "`mimgan detect` stored in this folder outside the reproduce plan (the command is not "
+                     "recorded; each record holds its full configuration).")
         for name in stages:
             summaries[name] = STAGES[name].report(doc, results, records[name])
         written[page] = write_text_atomic(docs / page, _rebase(doc, results, docs).to_markdown())

@@ -192,6 +192,10 @@ def figure(records, path, title):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
+    # matplotlib 3.10 renamed boxplot's vert=False to orientation="horizontal" (vert warns from 3.11, goes in 3.13)
+    horizontal = ({"orientation": "horizontal"} if tuple(map(int, matplotlib.__version__.split(".")[:2])) >= (3, 10)
+                  else {"vert": False})
+
     groups = by_detector(records)
     rows = table(records)
     ranks = mean_ranks(rows)
@@ -202,7 +206,7 @@ def figure(records, path, title):
         data = {k: [r["metrics"]["auc"] for r in dets[k].values()] for k in dets}
         # best median on top: barh/boxplot draw the first position at the bottom
         keys = sorted(data, key=lambda k: (float(np.median(data[k])), detector_label(k)))
-        box = ax.boxplot([data[k] for k in keys], vert=False, patch_artist=True, widths=0.6, medianprops={"color": "black"},
+        box = ax.boxplot([data[k] for k in keys], **horizontal, patch_artist=True, widths=0.6, medianprops={"color": "black"},
                          tick_labels=[detector_label(k) for k in keys])
         for patch, k in zip(box["boxes"], keys):
             patch.set_facecolor(CLASSICAL_COLOUR if is_classical(k) else GAN_COLOUR)
