@@ -118,12 +118,27 @@ class LocalExecutor:
     def submit_all(self, fn, configs):
         pool = self._get_pool()
         futures = {pool.submit(call_with_blas_threads, fn, cfg, self.blas_threads): cfg for cfg in configs}
+        finished = False
         try:
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
+            finished = True
         finally:
             for fut in futures:
                 fut.cancel()
+            if not finished:
+                self._abort()
+
+    def _abort(self):
+        """Stop the workers now (^C, SIGTERM, a failed run): a run still running would only finish to be
+        dropped, since the caller stores results as they arrive, and waiting for it kept a stopped sweep
+        busy for up to a run's length."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def describe(self) -> str:
         return f"local process pool ({self.workers} workers x {self.blas_threads} BLAS threads)"
