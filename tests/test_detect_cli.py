@@ -137,7 +137,7 @@ def test_figure2_summary_across_held_out_digits(tmp_path):
     for digit in (0, 3):
         recs = []
         for gan in ("mim", "gan"):
-            for seed in range(3):
+            for seed in range(2 if (digit, gan) == (3, "gan") else 3):  # a sweep part-way: GAN's third seed missing
                 auc = 0.6 + 0.1 * digit / 3 + 0.01 * seed + (0.05 if gan == "mim" else 0.0)
                 m = {"auc": auc, "auc_pr": 0.5, "f1_at_k": 0.4, "f1_threshold": auc - 0.3, "f1_best": 0.5, "threshold": 1.0}
                 recs.append({"config": {"dataset": "mnist", "protocol": "mnist-one-digit-out", "gan": gan, "seed": seed,
@@ -151,6 +151,8 @@ def test_figure2_summary_across_held_out_digits(tmp_path):
     md = doc.to_markdown()
     assert "### MNIST, every held-out digit (Figure 2)" in md
     row3 = next(line for line in md.splitlines() if line.startswith("| 3 |"))
-    assert "0.760 ± 0.010" in row3 and "0.710 ± 0.010" in row3 and row3.endswith("| 3 |")  # mim, gan AUC; 3 seeds
+    assert "0.760 ± 0.010" in row3 and "0.705 ± 0.007" in row3  # mim, gan AUC
+    assert row3.endswith("| 3/2 |")  # seeds per GAN where they differ
+    assert next(line for line in md.splitlines() if line.startswith("| 0 |")).endswith("| 3 |")
     assert (tmp_path / "detect" / "mnist_figure2.png").stat().st_size > 1000
     assert len((tmp_path / "detect" / "mnist_digits_table.csv").read_text().splitlines()) == 5  # header + 2 x 2

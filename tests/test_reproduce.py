@@ -17,7 +17,7 @@ from mimgan.experiments.report import SECTIONS, build_report
 
 TINY = {
     "theory": {},
-    "fig1": {"seeds": 1, "batch": 200, "phase2_iters": 20},
+    "fig1": {"seeds": 1, "batch": 200, "phase2_iters": 20, "hidden": 8, "eval_every": 100, "n_eval": 500},
     "rare-events": {"seeds": 1, "iters": 40, "p_values": (0.1,), "dims": (1,)},
     "detect": {
         "cardio": {"seeds": 2, "n_iter": 40, "latent_steps": 10},

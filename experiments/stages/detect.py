@@ -259,7 +259,12 @@ def mnist_section(doc, out, groups) -> None:
     doc.table(["digit", *[f"{g} AUC" for g in gans], *[f"{g} F1" for g in gans], "seeds"],
               [[d, *[_mean_std(cell.get((d, g)), "auc") for g in gans],
                 *[_mean_std(cell.get((d, g)), "f1_threshold") for g in gans],
-                min((cell[(d, g)]["runs"] for g in gans if (d, g) in cell), default=0)] for d in by_digit])
+                _seed_counts([cell[(d, g)]["runs"] if (d, g) in cell else 0 for g in gans])] for d in by_digit])
+
+
+def _seed_counts(counts) -> str:
+    """One count when every GAN has as many seeds, else each GAN's (a sweep part-way shows where it is)."""
+    return str(counts[0]) if len(set(counts)) == 1 else "/".join(map(str, counts))
 
 
 def _mean_std(row, key) -> str:
