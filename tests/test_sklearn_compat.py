@@ -28,7 +28,9 @@ PYOD_CONVENTION = {
 
 @pytest.mark.parametrize("make", [lambda: GANAnomalyDetector(**TINY),
                                   lambda: GANEnsembleDetector(n_members=2, **TINY),
-                                  lambda: ClassicalDetector("iforest")],
+                                  # KNN: the wrapper's contract at 0.4 s (IForest's 100 trees cost 10 s here; ECOD
+                                  # is left out: pyod's ECOD scores a batch together, so a subset's scores differ)
+                                  lambda: ClassicalDetector("knn")],
                          ids=["gan", "ensemble", "classical"])
 def test_scikit_learn_estimator_checks_pass_except_the_pyod_conventions(make):
     est = make()
