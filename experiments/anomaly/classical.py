@@ -19,6 +19,12 @@ pyod's defaults fail silently on real ODDS splits, and are fixed here:
 
 Any other non-finite score is refused with an error naming the detector,
 never passed on to the metrics.
+
+Unlike the GAN detectors, whose score of a row depends on that row alone,
+pyod's ``ECOD`` scores the rows passed together (its empirical CDFs take in the
+scored batch): a row scored within a subset gets another score (scikit-learn's
+``check_methods_subset_invariance`` fails on it).  The benchmark scores a
+split's test rows in one call, as pyod intends.
 """
 from __future__ import annotations
 
