@@ -309,3 +309,28 @@ def test_runs_added_outside_the_reproduce_plan_are_reported_and_a_planned_group_
     assert {k: len(v) for k, v in groups.items()} == {"cardio": 1, mine: 2}
     page = write_docs(out, tmp_path / "docs")["benchmark.md"].read_text()
     assert f"Also reported: `{mine}`" in page and f"### {mine}" in page and "### cardio" in page
+
+
+def test_held_out_selection_runs_are_shown_with_their_seeds_and_not_paired_with_reported_ones():
+    from mimgan.experiments.stages.benchmark_summary import held_out_best, paired_tests, seed_span, table, test_line
+
+    def rec(det, seed, a, preset="paper"):
+        cfg = {"dataset": "cardio", "protocol": "one-class", "detector": det, "seed": seed}
+        if det != "iforest":
+            cfg["preset"] = preset
+        return {"config": cfg, "metrics": {m: a for m in ("auc", "auc_pr", "f1_at_k", "f1_threshold")},
+                "timings": {"fit_s": 1.0, "score_s": 1.0}}
+
+    recs = ([rec("iforest", s, 0.9) for s in range(10)] + [rec("mim", s, 0.8) for s in (100, 101, 102)]
+            + [rec("gan", s, 0.7) for s in (100, 101, 102)] + [rec("wgan", s, 0.95) for s in (3, 100)]
+            + [rec("mim", s, 0.85, "ensemble") for s in range(10)])
+    rows = table(recs)
+    seeds = {r["detector"]: r["seeds"] for r in rows}
+    assert seeds == {"iforest": "0-9", "mim": "100-102", "gan": "100-102", "wgan": "3, 100", "mim+ensemble": "0-9"}
+    assert seed_span([5]) == "5" and seed_span([1, 2]) == "1, 2"
+    # wgan is better but ran on a reported seed too: not a held-out choice
+    (best,) = held_out_best(recs, rows).values()
+    assert best["detector"] == "mim" and best["auc_mean"] == pytest.approx(0.8)
+    lines = {t["detector"]: test_line(t) for t in paired_tests(recs, rows)}
+    assert lines["mim"] == "MIM vs IForest: no seed in common (held-out selection runs), not compared"
+    assert "wins 1/1" in lines["wgan"] and "wins 0/10" in lines["mim+ensemble"]
