@@ -141,8 +141,9 @@ def cmd_benchmark(args) -> int:
     seeds = _ints(args.seeds, "--seeds") if args.seeds else range(args.runs)
     datasets = [DatasetRef.parse(d, label=args.label) for d in _names(args.dataset)]
     digits = _digits(args, _names(args.dataset))
+    gan_settings = {k: getattr(args, k) for k in ("n_iter", "latent_steps", "hidden") if getattr(args, k) is not None}
     groups = benchmark.user_groups(datasets, args.detectors, seeds, _names(args.protocol),
-                                   _names(args.preset), args.data_dir, args.contamination, digits)
+                                   _names(args.preset), args.data_dir, args.contamination, digits, gan_settings)
     res = _run_user_stage(args, benchmark, groups)
     print("\n".join(benchmark.console(res, args.out)))
     return 0
@@ -436,6 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated GAN detector presets: " + "; ".join(f"{k}: {v[1]}" for k, v in PRESETS.items()))
     b.add_argument("--contamination", type=float, help="expected anomaly share for the Eq. 21 threshold of every "
                    f"detector (default: {dflt.contamination})")
+    rule = "default: the data-shape rule and the preset, see docs/usage.md"
+    b.add_argument("--iterations", "--n-iter", dest="n_iter", type=int, help=f"GAN detectors' training iterations "
+                   f"({rule})")
+    b.add_argument("--latent-steps", type=int, help=f"GAN detectors' latent search steps, Eq. 22 ({rule})")
+    b.add_argument("--hidden", type=int, help=f"GAN detectors' hidden width of G and D ({rule})")
     b.add_argument("--out", default="results", help="output folder: runs, tables and figures go to OUT/benchmark")
     b.add_argument("--force", action="store_true", help="recompute runs already in the store")
     b.add_argument("--data-dir", help="data folder (default: $MIMGAN_DATA or the user cache)")

@@ -226,8 +226,9 @@ def user_mat(tmp_path):
 @pytest.mark.parametrize("executor", ["serial", "local"])
 def test_benchmark_command_writes_everything_and_a_rerun_computes_nothing(user_mat, tmp_path, capsys, executor):
     out = tmp_path / "out"
+    # the wiring, at a small GAN budget (the options reach every GAN run's settings)
     args = ["benchmark", "--dataset", f"cardio,{user_mat}", "--detectors", "mim,iforest,pca,ecod", "--runs", "2",
-            "--out", str(out), "--quiet", "--executor", executor]
+            "--iterations", "200", "--latent-steps", "20", "--out", str(out), "--quiet", "--executor", executor]
     if executor == "local":
         args += ["--workers", "2"]
     assert main(args) == 0
@@ -242,6 +243,7 @@ def test_benchmark_command_writes_everything_and_a_rerun_computes_nothing(user_m
     rows = {r["detector"]: r for r in summary["table"]}
     assert set(rows) == {"mim", "iforest", "pca", "ecod"} and all(r["runs"] == 2 for r in rows.values())
     assert any("numerical rank" in n for n in summary["pyod_fixes"])
+    assert summary["settings"]["mim"]["n_iter"] == 200 and summary["settings"]["mim"]["latent_steps"] == 20
     (t,) = summary["paired_tests"]
     assert t["detector"] == "mim" and t["against"] == max(("iforest", "pca", "ecod"), key=lambda k: rows[k]["auc_mean"])
     # the GAN and the classical detectors saw the same test rows

@@ -70,9 +70,10 @@ def detector_names(names) -> list[str]:
 
 
 def run_config(dataset, detector, seed, protocol="one-class", preset="paper", shape=None, contamination=None,
-               digit=None) -> dict:
+               digit=None, gan_settings=None) -> dict:
     """The configuration of one run: its hash names the result file.  MNIST runs hold out ``digit`` (the
-    detection stage's protocol, whatever ``protocol`` says)."""
+    detection stage's protocol, whatever ``protocol`` says); ``gan_settings`` (e.g. ``{"n_iter": 500}``)
+    override a GAN detector's data-shape rule and preset."""
     ref = DatasetRef.parse(dataset)
     mnist = ref.kind == "mnist"
     cfg = {"dataset": ref.config_value(), "protocol": MNIST_PROTOCOL if mnist else protocol, "detector": detector,
@@ -88,6 +89,7 @@ def run_config(dataset, detector, seed, protocol="one-class", preset="paper", sh
         return cfg
     settings = settings_for_shape(*(shape or ref.shape()))
     settings.update(preset_settings(preset))
+    settings.update(gan_settings or {})
     if contamination is not None:
         settings["contamination"] = float(contamination)
     make_gan_detector(detector, **settings).check_params()
@@ -130,7 +132,8 @@ def _library_version(detector):
     return {"pyod": require_pyod()} if detector in CLASSICAL else {"mimgan": __version__}
 
 
-def _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination=None, digits=(0,)):
+def _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination=None, digits=(0,),
+                gan_settings=None):
     out = []
     for ref in refs:
         shape = ref.shape(data_dir)
@@ -140,8 +143,8 @@ def _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contaminat
             for protocol in ((MNIST_PROTOCOL,) if mnist else protocols):
                 for det in detectors:
                     for preset in (presets if is_registered(det) else (None,)):
-                        cfgs += [run_config(ref, det, s, protocol, preset or "paper", shape, contamination, digit)
-                                 for s in seeds]
+                        cfgs += [run_config(ref, det, s, protocol, preset or "paper", shape, contamination, digit,
+                                            gan_settings) for s in seeds]
             out.append(Group(_label(ref.key, digit), cfgs, dataset=ref.registered))
     return out
 
@@ -152,10 +155,10 @@ def _label(key, digit=None) -> str:
 
 
 def user_groups(datasets, detectors=DEFAULT_DETECTORS, seeds=range(10), protocols=("one-class",), presets=("paper",),
-                data_dir=None, contamination=None, digits=(0,)) -> list[Group]:
+                data_dir=None, contamination=None, digits=(0,), gan_settings=None) -> list[Group]:
     """The groups of ``mimgan benchmark``: one per dataset (per held-out digit for MNIST, whose protocol is the
-    detection stage's), with every protocol, detector (GANs under every preset) and seed; the tables are
-    loaded and checked (:func:`check_data`) first."""
+    detection stage's), with every protocol, detector (GANs under every preset, with ``gan_settings`` on top)
+    and seed; the tables are loaded and checked (:func:`check_data`) first."""
     protocols = [protocols] if isinstance(protocols, str) else list(protocols)
     bad = [p for p in protocols if p not in PROTOCOLS]
     if bad or not protocols:
@@ -180,7 +183,8 @@ def user_groups(datasets, detectors=DEFAULT_DETECTORS, seeds=range(10), protocol
         X, y = ref.load(data_dir)
         for protocol in protocols:
             check_dataset(X, y, protocol, name=f"dataset {ref.name!r}" + (f" ({ref.path})" if ref.is_file else ""))
-    return _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination, tuple(digits))
+    return _groups_for(refs, detectors, seeds, protocols, presets, data_dir, contamination, tuple(digits),
+                       dict(gan_settings or {}))
 
 
 def groups(budget, seeds=None, datasets=None) -> list[Group]:
