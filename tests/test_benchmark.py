@@ -334,5 +334,5 @@ def test_held_out_selection_runs_are_shown_with_their_seeds_and_not_paired_with_
     (best,) = held_out_best(recs, rows).values()
     assert best["detector"] == "mim" and best["auc_mean"] == pytest.approx(0.8)
     lines = {t["detector"]: test_line(t) for t in paired_tests(recs, rows)}
-    assert lines["mim"] == "MIM vs IForest: no seed in common (held-out selection runs), not compared"
+    assert lines["mim"] == "MIM vs IForest: no seed in common, not compared"
     assert "wins 1/1" in lines["wgan"] and "wins 0/10" in lines["mim+ensemble"]

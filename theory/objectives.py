@@ -325,25 +325,23 @@ def _monotone_coupling_cost(P, Q) -> float:
     from scipy import stats
     from scipy.optimize import brentq
     std = stats.norm()
-    ppf = {id(d): fast_quantiles(d) for d in (P, Q)}
     Phi = fast_cdf(std)
-
-    def quantile(dist, s):
-        lower, upper = ppf[id(dist)]
-        return lower(Phi(s)) if s <= 0 else upper(Phi(-s))
+    (p_lower, p_upper), (q_lower, q_upper) = fast_quantiles(P), fast_quantiles(Q)
 
     def quantiles(dist, s):  # the same, on an array at once
         return np.where(s <= 0, dist.ppf(std.cdf(np.minimum(s, 0))), dist.isf(std.sf(np.maximum(s, 0))))
 
-    gap = lambda s: quantile(P, s) - quantile(Q, s)  # noqa: E731
+    def gap(s):
+        return p_lower(Phi(s)) - q_lower(Phi(s)) if s <= 0 else p_upper(Phi(-s)) - q_upper(Phi(-s))
+
     grid = np.linspace(-8, 8, 1601)
     vals = quantiles(P, grid) - quantiles(Q, grid)
     kinks = [brentq(gap, grid[i], grid[i + 1], xtol=1e-14)
              for i in np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)[0]]
-    pdf = fast_logpdf(std)
+    log_phi = fast_logpdf(std)
 
     def integrand(s):
-        w = math.exp(pdf(s))
+        w = math.exp(log_phi(s))
         return abs(gap(s)) * w if w > 0 else 0.0
 
     return integrate_line(integrand, std, extra_points=kinks)

@@ -21,16 +21,17 @@ def fast_logpdf(dist):
     Normal distributions (the checks' workhorse) get a closed-form closure;
     anything else falls back to ``dist.logpdf``.
     """
-    if getattr(getattr(dist, "dist", None), "name", None) == "norm":
-        loc, scale = dist.mean(), dist.std()
-        const = -math.log(scale) - 0.5 * math.log(2 * math.pi)
+    params = _normal_params(dist)
+    if params is None:
+        return dist.logpdf
+    loc, scale = params
+    const = -math.log(scale) - 0.5 * math.log(2 * math.pi)
 
-        def logpdf(x):
-            z = (x - loc) / scale
-            return const - 0.5 * z * z
+    def logpdf(x):
+        z = (x - loc) / scale
+        return const - 0.5 * z * z
 
-        return logpdf
-    return dist.logpdf
+    return logpdf
 
 
 def _normal_params(dist):

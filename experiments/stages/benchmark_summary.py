@@ -152,8 +152,6 @@ def mean_ranks(rows) -> dict:
             "friedman_p": p}
 
 
-
-
 def preset_ranking(records) -> dict:
     """Each GAN preset's mean AUC over the (dataset, protocol, GAN, seed) cells that every preset ran, as
     the mean of the per-dataset means (each dataset weighs the same, whatever its seeds), best first;
@@ -274,8 +272,7 @@ def write_summary(records, out_dir, name) -> dict:
 
 def test_line(t) -> str:
     if t["n"] == 0:
-        return (f"{detector_label(t['detector'])} vs {detector_label(t['against'])}: no seed in common "
-                "(held-out selection runs), not compared")
+        return f"{detector_label(t['detector'])} vs {detector_label(t['against'])}: no seed in common, not compared"
     if t["p_value_note"]:
         p = f"no Wilcoxon p ({t['p_value_note']})"
     else:
