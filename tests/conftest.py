@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import matplotlib
+import pytest
 
 # Importing mimgan pins a relative MIMGAN_DATA to this process's folder before any test starts a notebook
 # kernel, a pool worker or a subprocess in another folder.
@@ -38,6 +39,7 @@ G = MLP([2, 4, 3], output="tanh", dtype=np.float64, seed=1)
 D = MLP([3, 4, 1], output="linear", dtype=np.float64, seed=2)
 X = rng.uniform(-1, 1, (20, 3))
 GANTrainer(G, D, batch_size=4, seed=0).fit(X, 2)
+D.forward(X)
 D.backward(np.ones((20, 1)))
 search_rows(G, D, X, rng.standard_normal((20, 2)), 2)
 """,
@@ -48,10 +50,14 @@ def pytest_configure(config):
     """Under pytest-xdist, the controller compiles :data:`WARM_UP` before it starts the test processes."""
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
-    procs = [subprocess.Popen([sys.executable, "-c", code]) for code in WARM_UP.values()]
-    for p in procs:
+    procs = {name: subprocess.Popen([sys.executable, "-c", code]) for name, code in WARM_UP.items()}
+    for name, p in procs.items():
         try:
-            p.wait(timeout=600)
+            rc = p.wait(timeout=600)
         except subprocess.TimeoutExpired:  # the tests compile what they need themselves
             p.kill()
-            p.wait()
+            rc = p.wait()
+        if rc != 0:  # the tests still run (and compile for themselves); a broken warm-up should be seen
+            config.issue_config_time_warning(
+                pytest.PytestConfigWarning(f"the {name} kernel warm-up exited with {rc}; see its traceback above"),
+                stacklevel=2)

@@ -14,6 +14,9 @@ CONFIGS = [rare_config(g, 0.1, 1, s, iters=60, batch=64, hidden=16, eval_every=3
            for g in ("mim", "gan") for s in range(3)]
 TIMING_KEYS = {"seconds"}
 
+# One test process runs the module, so its pool results, serial results and Dask cluster are made once.
+pytestmark = pytest.mark.xdist_group("executors")
+
 
 def results(records):
     """Everything a run computed, minus its wall time."""

@@ -231,11 +231,19 @@ def test_notebook_and_local_detection_with_a_relative_data_dir_from_the_reposito
     """The README's test command gives ``MIMGAN_DATA=../shared/data``: a notebook kernel (which runs in
     notebooks/) and the local pool's workers must read the folder meant from the root."""
     env = {**os.environ, "MIMGAN_DATA": os.path.relpath(data_dir(), ROOT)}
-    # -n 0: one test needs no pool of test processes (and a pool nested in this one's would compete for the cores)
-    nb = processes.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
-                        "tests/test_notebooks.py::test_notebook_runs[06_anomaly_scoring]"],
-                       cwd=ROOT, env=env, timeout=900)
+    # As the test process does: import mimgan (conftest), then start a kernel in notebooks/ and ask it there.
+    nb = processes.run([sys.executable, "-c", """
+import mimgan, nbformat
+from nbclient import NotebookClient
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    "from mimgan.experiments.datasets import data_dir; import os; print(os.getcwd()); print(data_dir())")])
+NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": "notebooks"}}).execute()
+print(nb.cells[0].outputs[0]["text"], end="")
+"""], cwd=ROOT, env=env, timeout=900)
     assert nb.returncode == 0, nb.stdout[-3000:] + nb.stderr[-3000:]
+    kernel_cwd, kernel_data = nb.stdout.strip().splitlines()[-2:]
+    assert Path(kernel_cwd).resolve() == (ROOT / "notebooks").resolve()  # where a relative path would go wrong
+    assert Path(kernel_data).resolve() == data_dir().resolve()
     out = tmp_path / "out"
     det = processes.run([sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio",
                          "--gan", "mim", "--runs", "2", "--n-iter", "20", "--latent-steps", "3", "--executor",

@@ -37,10 +37,26 @@ EQ20_DEN = 1 - e**2 * p ** (2 * g - 1) / (8 * sp.log(2) * (1 - p))
 SAMPLES = {p: (0.02, 0.3), e: (0.01, 0.2), g: (0.8, 2.0)}
 
 
+def _taylor(expr, order):
+    """The Taylor polynomial of ``expr`` in eps at 0, through eps^(order-1).
+
+    Every expression expanded here is analytic at eps = 0, where the polynomial equals
+    ``sp.series(expr, e, 0, order).removeO()``; the derivatives get it about 6x faster than the series
+    machinery.  An expression that is not (a coefficient evaluates to nan or an infinity) gets the series.
+    """
+    out, d = sp.Integer(0), expr
+    for k in range(order):
+        c = d.subs(e, 0)
+        if c.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return sp.series(expr, e, 0, order).removeO()
+        out += c / sp.factorial(k) * e**k
+        d = sp.diff(d, e)
+    return out
+
+
 def _series_match(exact, printed, order=3):
-    """Whether exact - printed is O(eps^order), via a sympy series in eps."""
-    ser = sp.series(exact - printed, e, 0, order).removeO()
-    return same(ser, 0, samples=SAMPLES)
+    """Whether exact - printed is O(eps^order): its Taylor coefficients in eps through eps^(order-1) vanish."""
+    return same(_taylor(exact - printed, order), 0, samples=SAMPLES)
 
 
 def check_eq17(printed=EQ17) -> CheckResult:
@@ -411,7 +427,7 @@ def check_eq20_divisor(claimed_divisor=None) -> CheckResult:
     d0 = (1 - p) / ((1 - p) + (1 - Q))
     total = p * sp.log(d) + (1 - p) * sp.log(d0) + Q * sp.log(1 - d) + (1 - Q) * sp.log(1 - d0)
     rare = p * sp.log(d) + Q * sp.log(1 - d)
-    c0 = sp.simplify(sp.series(rare, e, 0, 1).removeO() / p)
+    c0 = sp.simplify(_taylor(rare, 1) / p)
     cdiv = c0 if claimed_divisor is None else claimed_divisor
     ok_n, rn = _series_match(rare / cdiv, EQ20_NUM)
     ok_d, rd = _series_match(total / cdiv, EQ20_DEN)
@@ -419,7 +435,7 @@ def check_eq20_divisor(claimed_divisor=None) -> CheckResult:
     # MIM (Eq. 18): the same step divides by 2 sqrt(e), L_MIM at P = Pg.
     mim_total = 2 * SQE * (sp.sqrt(p * Q) + sp.sqrt((1 - p) * (1 - Q)))
     mim_rare = 2 * SQE * sp.sqrt(p * Q)
-    cm = sp.simplify(sp.series(mim_rare, e, 0, 1).removeO() / p)
+    cm = sp.simplify(_taylor(mim_rare, 1) / p)
     ok_m, _ = _series_match(mim_rare / cm, EQ18_NUM)
     ok = ok_n and ok_d and ok_m
     return CheckResult(
