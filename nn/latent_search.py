@@ -224,7 +224,8 @@ def search_rows(G, D, X, Z, n_steps, lr=0.003, lam=0.1, p=2.0, beta=1.0, ce_logi
         z = np.ascontiguousarray(Z[a:b])
         x = np.ascontiguousarray(X[a:b])
         if tol is None:
-            search(gnet, dnet, x, z, int(n_steps), *args, allocate(gnet, dnet, b - a, X.dtype), res[a:b], hz[a:b])
+            # t0 given (0), as the stopping rule's calls give it: one compiled search serves both
+            search(gnet, dnet, x, z, int(n_steps), *args, allocate(gnet, dnet, b - a, X.dtype), res[a:b], hz[a:b], 0)
         else:
             _search_stopping(gnet, dnet, x, z, int(n_steps), args, float(tol), int(window),
                              res[a:b], hz[a:b], used[a:b])

@@ -37,7 +37,9 @@ RowNet = namedtuple("RowNet", "packed sizes padded acts wf_off wb_off b_off slop
 def pack(net) -> RowNet:
     """The :class:`RowNet` of :class:`nn.MLP` ``net`` (a copy of its current parameters)."""
     cw = tile_cols(net.dtype.itemsize)
-    sizes = np.asarray(net.sizes, np.int64)
+    # Fresh writable copies: numba types a read-only array (a network from another process or a file) apart,
+    # and would compile every kernel that takes a RowNet once more for it.
+    sizes = np.array(net.sizes, np.int64)
     pad = np.array([padded(s, cw) for s in sizes], np.int64)
     L = len(sizes) - 1
     wf, wb, bo = (np.zeros(L, np.int64) for _ in range(3))
@@ -64,7 +66,7 @@ def pack(net) -> RowNet:
         buf[wf[l]:wf[l] + n_in * pad[l + 1]] = panels(W, pad[l + 1])
         buf[wb[l]:wb[l] + n_out * pad[l]] = panels(W.T, pad[l])
         buf[bo[l]:bo[l] + n_out] = b
-    return RowNet(buf, sizes, pad, np.asarray(net.acts, np.int64), wf, wb, bo, float(net.slope))
+    return RowNet(buf, sizes, pad, np.array(net.acts, np.int64), wf, wb, bo, float(net.slope))
 
 
 def padded_rows(n: int) -> int:

@@ -40,11 +40,11 @@ def test_latent_search_gradient_matches_fd(ce_logit, p):
     bufs = allocate(Gr, Dr, 5, np.float64)
     res, hz = np.zeros(5), np.zeros(5)
     z = z0.copy()
-    search(Gr, Dr, X, z, 0, 1e-3, 0.9, 0.999, 1e-8, lam, p, beta, ce_logit, bufs, res, hz)
+    search(Gr, Dr, X, z, 0, 1e-3, 0.9, 0.999, 1e-8, lam, p, beta, ce_logit, bufs, res, hz, 0)
     np.testing.assert_allclose((1 - lam) * res + lam * hz, J(z0), rtol=1e-12)
     z = z0.copy()
     big_eps = 1e6  # update = lr * g / (sqrt(g^2) + eps) ~= lr * g / eps for eps >> |g|
-    search(Gr, Dr, X, z, 1, 1e-3, 0.0, 0.0, big_eps, lam, p, beta, ce_logit, bufs, res, hz)
+    search(Gr, Dr, X, z, 1, 1e-3, 0.0, 0.0, big_eps, lam, p, beta, ce_logit, bufs, res, hz, 0)
     g = (z0 - z) * big_eps / 1e-3
     np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-8)
 

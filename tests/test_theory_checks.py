@@ -367,16 +367,18 @@ def test_docs_theory_page_is_generated_from_the_checks(all_results):
 def test_a_broken_objective_gets_an_error_verdict_and_the_others_go_on(monkeypatch):
     from mimgan.theory.checks import lab
 
-    real = lab.check_generic
+    from mimgan.theory.verdict import CheckResult
 
+    # The guard's wiring, not the checks (run_all computes those): the other objectives answer at once.
     def broken(kind, **kw):
         if kind == "lsgan":
             raise ValueError("options() raised")
-        return real(kind, **kw)
+        return CheckResult(id=f"lab.{kind}", item=9, claim=kind, checked="stub", verdict=HOLDS)
 
     monkeypatch.setattr(lab, "check_generic", broken)
     monkeypatch.setattr(lab, "check_upsilon_ranking", lambda: None)
     monkeypatch.setattr(lab, "check_upsilon_vs_section_iv", lambda: None)
     out = {r.id: r for r in lab.run() if r is not None}
     assert out["lab.lsgan"].verdict == "error" and "options() raised" in out["lab.lsgan"].evidence["exception"]
-    assert out["lab.mim"].verdict == HOLDS
+    others = {f"lab.{k}" for k in lab.OBJECTIVES} - {"lab.lsgan"}
+    assert others and others <= set(out) and all(out[i].verdict == HOLDS for i in others)  # each still ran
