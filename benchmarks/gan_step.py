@@ -11,8 +11,9 @@ repeats).  Prints medians of interleaved repeats and the ratios.
 
 A second table times the same step for every registered objective at ODDS
 size, side by side with MIM (n_critic = 1, no clipping or penalty for all, so
-only the objective differs): each objective is compiled into its own step
-(:mod:`nn.objectives.dispatch`), and none should cost more than 10 % over MIM.
+only the objective differs): one compiled step serves every objective, whose
+per-logit kernels it calls by address (:mod:`nn.objectives.dispatch`), and none
+should cost more than 10 % over MIM.
 """
 from __future__ import annotations
 
@@ -36,8 +37,10 @@ SIZES = {  # name: (x dim, latent, hidden, batch)
     "MNIST   (x784, z100, h256, B64)": (784, 100, 256, 64),
     "MNIST   (x784, z100, h256, B256)": (784, 100, 256, 256),
 }
-TARGETS = {"ODDS    (x21, z16, h64, B64)": 7.0, "MNIST   (x784, z100, h256, B64)": 2.0,
-           "MNIST   (x784, z100, h256, B256)": 1.6}
+#: Ratios to PyTorch: the latent-search issue's 1.2x at MNIST size (an earlier issue asked 2.0x and 1.6x there, shown
+#: out of reach on the machines measured, see CHANGELOG.md), and the 7x this step has kept at ODDS size.
+TARGETS = {"ODDS    (x21, z16, h64, B64)": 7.0, "MNIST   (x784, z100, h256, B64)": 1.2,
+           "MNIST   (x784, z100, h256, B256)": 1.2}
 
 
 def step_flops(dx, dz, h, B):
