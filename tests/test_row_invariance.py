@@ -180,3 +180,28 @@ def test_stopping_rule_is_a_cut_search_of_each_row(dtype):
         search_rows(G, D, X, Z0.copy(), 5, tol=0.1, window=0)
     with pytest.raises(ValueError, match="latent_tol"):
         GANAnomalyDetector(latent_tol=float("nan")).check_params()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_compiled_search_serves_plain_stopping_and_read_only_networks(dtype):
+    """A plain search, a search with the stopping rule and a network whose arrays are read-only (as one
+    unpickled from another process can be) use one compiled search: each new specialisation costs 5-10 s of
+    compilation in every process that meets it."""
+    from mimgan.nn.latent_search import search
+
+    G, D = _nets(dtype)
+    X = np.random.default_rng(7).uniform(-1, 1, (9, 5)).astype(dtype)
+    Z0 = np.tile(shared_starts(4, 1, 0).astype(dtype), (9, 1))
+    search_rows(G, D, X, Z0.copy(), 3)
+    before = set(search.signatures)
+    search_rows(G, D, X, Z0.copy(), 3, tol=1e-3, window=2)
+    for arr in (G.sizes, G.acts, D.sizes, D.acts):
+        arr.flags.writeable = False
+    try:
+        packed = pack(G)
+        assert all(a.flags.writeable for a in packed[:-1])
+        search_rows(G, D, X, Z0.copy(), 3)
+    finally:
+        for arr in (G.sizes, G.acts, D.sizes, D.acts):
+            arr.flags.writeable = True
+    assert set(search.signatures) == before

@@ -382,3 +382,14 @@ def test_a_broken_objective_gets_an_error_verdict_and_the_others_go_on(monkeypat
     assert out["lab.lsgan"].verdict == "error" and "options() raised" in out["lab.lsgan"].evidence["exception"]
     others = {f"lab.{k}" for k in lab.OBJECTIVES} - {"lab.lsgan"}
     assert others and others <= set(out) and all(out[i].verdict == HOLDS for i in others)  # each still ran
+
+
+def test_taylor_by_derivatives_is_sympys_series_and_falls_back_where_not_analytic():
+    """Eq. 16-20's expansions use derivatives at eps = 0 (6x faster than ``sympy.series``); they must be the
+    series where the expression is analytic, and the series itself where it is not."""
+    from mimgan.theory.checks.rare_events import EQ19, _taylor, e, g, p
+
+    for expr in (EQ19, sp.sqrt(1 + e * p ** (g - 1)), sp.log(2 - e * p**g / (1 - p))):
+        assert sp.simplify(_taylor(expr, 3) - sp.series(expr, e, 0, 3).removeO()) == 0
+    laurent = 1 / e + sp.sin(e)  # a pole at eps = 0: no Taylor polynomial
+    assert sp.simplify(_taylor(laurent, 3) - sp.series(laurent, e, 0, 3).removeO()) == 0

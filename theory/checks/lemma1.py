@@ -74,8 +74,8 @@ def check_lemma1_range(claimed_bounds=(sp.exp(-1), sp.E)) -> CheckResult:
         m = (a + b) / 2
         up = slope(m) > 0
         a, b = np.where(up, a, m), np.where(up, m, b)
-    brute = np.where(slope(np.zeros_like(pv)) >= 0, 0.0, np.where(slope(np.ones_like(pv)) <= 0, 1.0, (a + b) / 2))
-    clip_err = float(np.max(np.abs(brute - np.clip(dstar, 0, 1))))
+    bounded = np.where(slope(np.zeros_like(pv)) >= 0, 0.0, np.where(slope(np.ones_like(pv)) <= 0, 1.0, (a + b) / 2))
+    clip_err = float(np.max(np.abs(bounded - np.clip(dstar, 0, 1))))
     # x-intervals where D* < 0 or > 1 (boundary points of the mask).
     edges = xs[1:][np.diff(outside.astype(int)) != 0]
     v_unb = value_at_optimum("mim", P, Q)
