@@ -5,6 +5,7 @@ import pytest
 
 from mimgan.nn import MLP, SGD, GANTrainer, NonFiniteLossError
 from mimgan.nn.gan_step import train_steps
+from mimgan.nn.latent_search import search_rows
 from mimgan.nn.reference import RefGAN, RefMLP
 from nn_helpers import assert_grad_close, fd_grad
 
@@ -96,6 +97,23 @@ def test_same_seed_same_bits_and_chunking_does_not_matter(name):
     t = GANTrainer(G, D, objective=name, batch_size=32, seed=12)
     t.fit(X, 30)
     assert not np.array_equal(G.params, runs[0][0])
+
+
+def test_kernels_compile_once_per_plain_type_and_the_steps_only_inside_the_loop():
+    """A constant argument (``backward(..., True, False)``) compiles no copy of its own, and the D and G steps
+    are compiled only inside ``train_steps``: on a fresh checkout each copy was seconds of compilation."""
+    from numba.core import types
+
+    from mimgan.nn import gan_step, mlp_kernels, microkernel
+
+    G, D = nets(np.float64)
+    GANTrainer(G, D, objective="wgan-gp", batch_size=8, seed=0).fit(data(), 2)
+    search_rows(G, D, data(9), np.zeros((9, 3)), 2)
+    for disp in (mlp_kernels.backward, mlp_kernels.forward, mlp_kernels.layer_view, microkernel.gemm_rows):
+        literal = [sig for sig in disp.signatures if any(isinstance(a, types.Literal) for a in sig)]
+        assert not literal, (disp.py_func.__name__, literal)
+    assert mlp_kernels.backward.signatures  # the check above looked at compiled kernels
+    assert not gan_step.d_step.signatures and not gan_step.g_step.signatures
 
 
 def test_save_load_resumes_bit_identically(tmp_path):
