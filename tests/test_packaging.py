@@ -247,7 +247,7 @@ print(nb.cells[0].outputs[0]["text"], end="")
     out = tmp_path / "out"
     det = processes.run([sys.executable, "-m", "mimgan.experiments.cli", "detect", "--dataset", "cardio",
                          "--gan", "mim", "--runs", "2", "--n-iter", "20", "--latent-steps", "3", "--executor",
-                         "local", "--workers", "2", "--out", str(out), "--quiet"],
+                         "local", "--workers", "1", "--out", str(out), "--quiet"],
                         cwd=ROOT, env=env, timeout=900)
     assert det.returncode == 0, det.stderr
     import json
