@@ -36,10 +36,14 @@ def serial_records(tmp_path_factory):
 @pytest.fixture(scope="module")
 def dask_client():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, silence_logs=40) as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+    import dask
+    # Workers forked from this process's forkserver (which the local pool's fixture started with the package
+    # imported) instead of each importing it in a fresh interpreter: 3-5 s of CPU less per worker.
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                      dashboard_address=None, silence_logs=40) as cluster:
+            with distributed.Client(cluster) as client:
+                yield client
 
 
 @pytest.fixture(scope="module")

@@ -41,18 +41,42 @@ def call_with_blas_threads(fn, config, blas_threads):
         return fn(config)
 
 
-def _init_worker(n: int, parent: int):
-    """Pool initializer: cap BLAS and numba threads, and make the worker die with its parent."""
+def _init_worker(n: int, owner: int):
+    """Pool initializer: cap BLAS and numba threads, and make the worker die with the pool's owner."""
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        os.environ[var] = str(n)
-    _exit_with_parent(parent)
+        os.environ[var] = str(n)  # for the libraries this worker loads from now on
+    # A worker forked from the forkserver has NumPy's and SciPy's OpenBLAS loaded already, each with the
+    # server's thread count: the variables above come too late for them.
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(n)
+    _exit_with_owner(owner)
 
 
-def _exit_with_parent(parent: int):
-    """A worker whose parent was killed (kill -9 leaves no chance to shut the pool down) must not live on,
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs: a zombie (killed, not yet collected by its parent) does not."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (macOS): a zombie counts as alive; the parent check below still catches it
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+
+def _exit_with_owner(owner: int):
+    """A worker whose pool owner was killed (kill -9 leaves no chance to shut the pool down) must not live on,
     holding the terminal's pipes open: Linux's parent-death signal, and a watchdog thread elsewhere.
-    ``parent`` is the pool owner's pid, taken when the pool was made: the worker's own ``getppid()`` is
-    already someone else's if the parent died while the worker was still starting."""
+
+    The worker's parent is the owner (``spawn``) or the forkserver, which exits when the owner does, so the
+    parent's death is the owner's.  ``owner`` is the owner's pid, taken when the pool was made: it is checked
+    too, because a worker whose parent died while it was still starting has already been adopted by another
+    process, and the parent-death signal, armed too late, would never come."""
     import signal
     import threading
     import time
@@ -62,16 +86,34 @@ def _exit_with_parent(parent: int):
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent:  # the parent died before the signal was armed
+    parent = os.getppid()
+    if not _alive(owner):
         os._exit(1)
 
     def watch():
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent:
+            if os.getppid() != parent or not _alive(owner):
                 os._exit(1)
 
-    threading.Thread(target=watch, daemon=True, name="mimgan-parent-watch").start()
+    threading.Thread(target=watch, daemon=True, name="mimgan-owner-watch").start()
+
+
+def _pool_context(fn):
+    """The way pool workers start: ``forkserver`` where the platform has it, else ``spawn``.
+
+    Both start workers from a fresh interpreter, never from a fork of the pool's owner (that would copy its
+    OpenBLAS and numba thread pools mid-flight).  With ``spawn`` every worker imports the package and the
+    task's module itself, about 2.5 s of CPU each; the forkserver imports them once and forks each worker
+    from itself, so a sweep's later pools (and a pool's other workers) start at once.  The forkserver is
+    one per process: the first pool names what it imports."""
+    import multiprocessing as mp
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    # A task defined in a script (``__main__``) is imported by each worker as with spawn, not by the server.
+    ctx.set_forkserver_preload([__name__, "mimgan.nn.blas"] + ([fn.__module__] if fn.__module__ != "__main__" else []))
+    return ctx
 
 
 class SerialExecutor:
@@ -94,8 +136,8 @@ class SerialExecutor:
 class LocalExecutor:
     """A pool of ``workers`` processes (default: one per core), each with ``cores // workers`` BLAS threads.
 
-    Processes start with ``spawn`` (a fork would copy the parent's OpenBLAS
-    and numba thread pools mid-flight).  The pool starts on first use.
+    Workers start from a forkserver (``spawn`` where there is none; see :func:`_pool_context`).  The pool
+    starts on first use.
     """
 
     name = "local"
@@ -108,15 +150,14 @@ class LocalExecutor:
         self.blas_threads = max(1, cores // self.workers)
         self._pool = None
 
-    def _get_pool(self):
+    def _get_pool(self, fn):
         if self._pool is None:
-            import multiprocessing as mp
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_pool_context(fn),
                                              initializer=_init_worker, initargs=(self.blas_threads, os.getpid()))
         return self._pool
 
     def submit_all(self, fn, configs):
-        pool = self._get_pool()
+        pool = self._get_pool(fn)
         futures = {pool.submit(call_with_blas_threads, fn, cfg, self.blas_threads): cfg for cfg in configs}
         finished = False
         try:
