@@ -2,6 +2,7 @@
 and a relative ``MIMGAN_DATA`` that means the folder the user ran the command in."""
 import argparse
 import ast
+import functools
 import os
 import sys
 import tomllib
@@ -49,6 +50,7 @@ def _resolve(module, is_pkg, node):
     return [target] + [f"{target}.{a.name}" for a in node.names]
 
 
+@functools.lru_cache(maxsize=None)
 def _import_graph():
     """Module-level and function-level edges between mimgan modules (from the source, not by importing)."""
     mods = _modules()
@@ -142,22 +144,33 @@ def test_layers_theory_uses_only_objective_definitions_nn_uses_neither_theory_no
     assert not bad, bad
 
 
-def test_theory_and_objectives_load_no_trainer():
-    code = ("import sys, mimgan.theory, mimgan.theory.checks, mimgan.nn.objectives\n"
+@pytest.fixture(scope="module")
+def fresh_interpreter():
+    """One fresh interpreter (an interpreter start and the imports cost ~2.5 s of CPU): it loads the theory and
+    the objectives and prints which compiled-training modules came with them, then imports every module of
+    the package and prints "ok"."""
+    code = ("import importlib, sys, mimgan.theory, mimgan.theory.checks, mimgan.nn.objectives\n"
             "from mimgan.theory import objective\n"
             "objective('mim:omega=3').d_star\n"
-            "print(sorted(m for m in sys.modules if m.startswith('mimgan.nn.') and not m.startswith('mimgan.nn.objectives')))")
-    out = processes.run([sys.executable, "-c", code], timeout=300, cwd=Path.home())
-    assert out.returncode == 0, out.stderr
-    loaded = eval(out.stdout.strip())
+            "print(sorted(m for m in sys.modules if m.startswith('mimgan.nn.') and not m.startswith('mimgan.nn.objectives')))\n"
+            "for n in sys.argv[1:]:\n    importlib.import_module(n)\nprint('ok')")
+    out = processes.run([sys.executable, "-c", code, *sorted(_modules())], timeout=300, cwd=Path.home())
+    lines = out.stdout.strip().splitlines()
+    return out.returncode, lines, out.stderr
+
+
+@pytest.mark.xdist_group("fresh_interpreter")
+def test_theory_and_objectives_load_no_trainer(fresh_interpreter):
+    rc, lines, err = fresh_interpreter
+    assert lines, err
+    loaded = eval(lines[0])
     assert loaded == ["mimgan.nn.jit"], loaded
 
 
-def test_every_module_imports_in_a_fresh_interpreter():
-    names = sorted(_modules())
-    code = "import importlib, sys\nfor n in sys.argv[1:]:\n    importlib.import_module(n)\nprint('ok')"
-    out = processes.run([sys.executable, "-c", code, *names], timeout=300, cwd=Path.home())
-    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+@pytest.mark.xdist_group("fresh_interpreter")
+def test_every_module_imports_in_a_fresh_interpreter(fresh_interpreter):
+    rc, lines, err = fresh_interpreter
+    assert rc == 0 and lines[-1:] == ["ok"], err
 
 
 def test_no_top_level_nn_theory_or_experiments():

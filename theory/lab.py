@@ -152,6 +152,12 @@ def _normalised(expr):
 
 
 @lru_cache(maxsize=None)
+def _named_normalised(name: str):
+    """A named generator of :data:`NAMED`, normalised (every identification compares with all of them)."""
+    return _normalised(NAMED[name])
+
+
+@lru_cache(maxsize=None)
 def identify(kind: str) -> Identification:
     """Identify the value at the optimum as an f-divergence plus the equilibrium constant.
 
@@ -174,8 +180,8 @@ def _identify(kind, f, const, fn):
     f2 = np.asarray(sp.lambdify(t, sp.diff(f, t, 2), "numpy")(grid), float) + 0 * grid
     want = 1.0 if objective(kind).symbolic.generator_minimises_value else -1.0
     convex = bool(np.all(want * f2 >= -1e-12))
-    for name, g in NAMED.items():
-        gn = _normalised(g)
+    for name in NAMED:
+        gn = _named_normalised(name)
         gv = np.asarray(sp.lambdify(t, gn, "numpy")(ts), float)
         ratio = fv / gv
         c = float(np.median(ratio))

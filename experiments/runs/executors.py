@@ -24,6 +24,7 @@ Dask workers; see :func:`call_with_blas_threads`).
 """
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -111,8 +112,11 @@ def _pool_context(fn):
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
+    while isinstance(fn, functools.partial):  # a stage's run with its options bound
+        fn = fn.func
+    module = getattr(fn, "__module__", None)
     # A task defined in a script (``__main__``) is imported by each worker as with spawn, not by the server.
-    ctx.set_forkserver_preload([__name__, "mimgan.nn.blas"] + ([fn.__module__] if fn.__module__ != "__main__" else []))
+    ctx.set_forkserver_preload([__name__, "mimgan.nn.blas"] + ([module] if module not in (None, "__main__") else []))
     return ctx
 
 
