@@ -1,6 +1,11 @@
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -12,13 +17,14 @@ import mimgan  # noqa: F401
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-#: The kernels most test processes need, compiled once before the tests start, in two processes side by side
+#: The kernels most test processes need, compiled before the tests start, in two processes side by side
 #: (float32: a detector's training, latent search and every objective's kernels; float64: the networks, the
 #: training step and the search the gradient and invariance tests use).  numba caches them on disk, so the
 #: test processes load them instead of each compiling the same kernels on a fresh checkout (both test
 #: processes, and every pool worker and notebook kernel started before the cache is written, compiled them).
-#: Measured on a cold cache beside a 2-worker sweep: 6 min 32 s -> 5 min 57 s wall, 29 s less CPU.  pytest's
-#: own "in N s" starts after this warm-up; the wall clock of the test command includes it.
+#: Measured on a cold cache beside a 2-worker sweep: 6 min 32 s -> 5 min 57 s wall, 29 s less CPU.  The test
+#: processes start beside the warm-up and collect the tests meanwhile (~8 s of CPU each); each waits for the
+#: warm-up before its first test.  pytest's own "in N s" starts after the warm-up has started.
 WARM_UP = {
     "float32": """
 import numpy as np
@@ -46,18 +52,54 @@ search_rows(G, D, X, rng.standard_normal((20, 2)), 2)
 }
 
 
+#: Environment variable naming the folder where the controller records each warm-up's exit code.
+WARM_UP_DIR = "MIMGAN_TEST_WARM_UP_DIR"
+#: Seconds a test process waits for the warm-up before it compiles what it needs itself.
+WARM_UP_TIMEOUT = 600
+
+
 def pytest_configure(config):
-    """Under pytest-xdist, the controller compiles :data:`WARM_UP` before it starts the test processes."""
+    """Under pytest-xdist, the controller starts :data:`WARM_UP` before it starts the test processes; a thread
+    records each warm-up's exit code in the folder the test processes inherit (:data:`WARM_UP_DIR`)."""
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
-    procs = {name: subprocess.Popen([sys.executable, "-c", code]) for name, code in WARM_UP.items()}
-    for name, p in procs.items():
+    folder = tempfile.mkdtemp(prefix="mimgan-warm-up-")
+    os.environ[WARM_UP_DIR] = folder  # the test processes start after this and inherit it
+    config._mimgan_warm_up = {}
+
+    def record(name, proc):
         try:
-            rc = p.wait(timeout=600)
+            rc = proc.wait(timeout=WARM_UP_TIMEOUT)
         except subprocess.TimeoutExpired:  # the tests compile what they need themselves
-            p.kill()
-            rc = p.wait()
-        if rc != 0:  # the tests still run (and compile for themselves); a broken warm-up should be seen
-            config.issue_config_time_warning(
-                pytest.PytestConfigWarning(f"the {name} kernel warm-up exited with {rc}; see its traceback above"),
-                stacklevel=2)
+            proc.kill()
+            rc = proc.wait()
+        config._mimgan_warm_up[name] = rc
+        Path(folder, f"{name}.tmp").write_text(str(rc))
+        os.replace(Path(folder, f"{name}.tmp"), Path(folder, f"{name}.rc"))
+
+    for name, code in WARM_UP.items():
+        proc = subprocess.Popen([sys.executable, "-c", code])
+        threading.Thread(target=record, args=(name, proc), daemon=True, name=f"warm-up-{name}").start()
+
+
+def pytest_collection_finish(session):
+    """A test process waits here, its tests collected, until every warm-up has ended (its kernels are on disk)."""
+    folder = os.environ.get(WARM_UP_DIR)
+    if not folder or not hasattr(session.config, "workerinput"):
+        return
+    deadline = time.monotonic() + WARM_UP_TIMEOUT
+    while time.monotonic() < deadline and not all(Path(folder, f"{n}.rc").exists() for n in WARM_UP):
+        time.sleep(0.05)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_mimgan_warm_up", None) is not None:
+        shutil.rmtree(os.environ.pop(WARM_UP_DIR, ""), ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The tests still run (and compile for themselves) after a broken warm-up; it should be seen."""
+    for name, rc in getattr(config, "_mimgan_warm_up", {}).items():
+        if rc != 0:
+            terminalreporter.write_line(f"warning: the {name} kernel warm-up exited with {rc}; see its traceback "
+                                        "above", yellow=True)
