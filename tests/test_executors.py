@@ -131,6 +131,21 @@ def test_rerun_after_interruption_computes_only_the_missing_runs(tmp_path, seria
     assert results(records) == serial_records
 
 
+def test_a_later_pool_sees_the_environment_and_folder_of_its_owner_now(local_records, monkeypatch, tmp_path):
+    """The forkserver (started by the first pool, above) keeps the environment it started with; a worker
+    forked from it later must see the owner's environment and folder of that moment, as a spawned one did."""
+    monkeypatch.setenv("MIMGAN_EXECUTOR_PROBE", "set after the first pool")
+    monkeypatch.chdir(tmp_path)
+    ex = LocalExecutor(workers=1)
+    try:
+        got = dict(ex.submit_all(os.getenv, ["MIMGAN_EXECUTOR_PROBE", "OPENBLAS_NUM_THREADS"]))
+        cwd = dict(ex.submit_all(os.path.realpath, ["."]))
+    finally:
+        ex.close()
+    assert got == {"MIMGAN_EXECUTOR_PROBE": "set after the first pool", "OPENBLAS_NUM_THREADS": str(ex.blas_threads)}
+    assert cwd == {".": os.path.realpath(tmp_path)}
+
+
 def test_executor_errors():
     with pytest.raises(ValueError, match="unknown executor 'spark'"):
         make_executor("spark")

@@ -42,8 +42,13 @@ def call_with_blas_threads(fn, config, blas_threads):
         return fn(config)
 
 
-def _init_worker(n: int, owner: int):
-    """Pool initializer: cap BLAS and numba threads, and make the worker die with the pool's owner."""
+def _init_worker(n: int, owner: int, environ: dict):
+    """Pool initializer: the owner's environment, BLAS and numba threads capped, and death with the owner.
+
+    A forkserver's worker inherits the server's environment, taken when the server started; a spawned worker
+    had the owner's at the time, which is what a run may read (``MIMGAN_*`` settings changed since)."""
+    os.environ.clear()
+    os.environ.update(environ)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         os.environ[var] = str(n)  # for the libraries this worker loads from now on
     # A worker forked from the forkserver has NumPy's and SciPy's OpenBLAS loaded already, each with the
@@ -157,7 +162,8 @@ class LocalExecutor:
     def _get_pool(self, fn):
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=_pool_context(fn),
-                                             initializer=_init_worker, initargs=(self.blas_threads, os.getpid()))
+                                             initializer=_init_worker,
+                                             initargs=(self.blas_threads, os.getpid(), dict(os.environ)))
         return self._pool
 
     def submit_all(self, fn, configs):
