@@ -11,12 +11,16 @@ kernel inlines the kernels it calls from other files (the latent search inlines
 :mod:`nn.rowwise` and :mod:`nn.microkernel`): after an edit of a callee the
 cached caller would still run the old code.  :func:`kernel` therefore stamps each
 cache entry with a digest of every source file of this package's ``nn/`` folder
-too, so an edit anywhere there recompiles every kernel once.
+too, so an edit anywhere there recompiles every kernel once.  And it saves cache
+entries under a lock (:class:`_LockedIndex`), so that processes compiling at the
+same time cannot make an entry name another signature's code.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import itertools
 import pathlib
 
 from numba import njit, types
@@ -46,9 +50,27 @@ def sources_digest() -> bytes:
     return _digest(tuple(stats))
 
 
+@contextlib.contextmanager
+def _exclusive(path: str):
+    """An exclusive lock on the file ``path`` (created if missing) for the block; no lock where there is no
+    ``fcntl`` (Windows: numba's own behaviour)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on the platforms CI runs
+        yield
+        return
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def _cache_class():
-    """numba's FunctionCache with every locator's source stamp extended by :func:`sources_digest`; None
-    if this numba's caching internals are not the ones this was written for (then numba's own is kept)."""
+    """numba's FunctionCache with every locator's source stamp extended by :func:`sources_digest` and entries
+    saved by :class:`_LockedIndex`; None if this numba's caching internals are not the ones this was written
+    for (then numba's own is kept)."""
     try:
         from numba.core import caching
 
@@ -56,9 +78,35 @@ def _cache_class():
             return type(f"Mimgan{base.__name__}", (base,),
                         {"get_source_stamp": lambda self: (base.get_source_stamp(self), sources_digest())})
 
+        class _LockedIndex(caching.IndexDataCacheFile):
+            """numba's index and data files of one kernel, an entry saved under a lock, its code before its
+            index line.
+
+            numba saves an entry by reading the index, taking the first data-file number the index does not
+            name, writing the index, then the code.  Two processes compiling two signatures of one kernel at
+            once (the tests' float32 and float64 warm-ups) could take the same number; the index then named
+            one signature's entry with the other's code, and every later run of that checkout failed ("can't
+            unbox array": float32 arrays handed to float64 code, seen once in a clean-clone CI run).
+            """
+
+            def save(self, key, data):
+                with _exclusive(self._index_path + ".lock"):
+                    overloads = self._load_index()
+                    name = overloads.get(key)
+                    if name is None:
+                        used = set(overloads.values())
+                        name = next(n for n in map(self._data_name, itertools.count(1)) if n not in used)
+                        overloads[key] = name
+                    self._save_data(name, data)  # a reader that finds the index line finds this code
+                    self._save_index(overloads)
+
+        def init(self, py_func):
+            caching.FunctionCache.__init__(self, py_func)
+            self._cache_file.__class__ = _LockedIndex
+
         impl = type("MimganCacheImpl", (caching.CompileResultCacheImpl,),
                     {"_locator_classes": [stamped(c) for c in caching.CompileResultCacheImpl._locator_classes]})
-        return type("MimganFunctionCache", (caching.FunctionCache,), {"_impl_class": impl})
+        return type("MimganFunctionCache", (caching.FunctionCache,), {"_impl_class": impl, "__init__": init})
     except (ImportError, AttributeError, TypeError):
         return None
 

@@ -130,3 +130,38 @@ def test_a_cached_kernel_is_stale_once_any_nn_source_changes(monkeypatch):
     assert jit._FunctionCache(tile_cols.py_func).load_overload(sig, ctx) is not None  # what a new process sees
     monkeypatch.setattr(jit, "sources_digest", lambda: b"an edit elsewhere in nn/")
     assert jit._FunctionCache(tile_cols.py_func).load_overload(sig, ctx) is None
+
+
+def test_cache_entries_saved_at_the_same_time_by_several_writers_name_their_own_code(tmp_path, monkeypatch):
+    """Writers saving different signatures of one kernel at once (the float32 and float64 warm-ups) each get
+    an entry whose file holds their own code. numba's own saving lost entries and, once in CI, left an
+    entry naming the other signature's code; slow file writes here widen the window between reading and
+    writing the index."""
+    import threading
+    import time
+
+    from mimgan.nn import jit
+    from mimgan.nn.microkernel import tile_cols
+
+    locked = type(jit._FunctionCache(tile_cols.py_func)._cache_file)
+    for name in ("_save_index", "_save_data"):
+        def slow(self, *args, _orig=getattr(locked, name)):
+            time.sleep(0.002)
+            return _orig(self, *args)
+        monkeypatch.setattr(locked, name, slow)
+
+    def writer(w):
+        f = locked(cache_path=str(tmp_path), filename_base="probe", source_stamp="stamp")
+        for i in range(8):
+            f.save((f"signature {w}", i), ("code of", w, i))
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    index = locked(cache_path=str(tmp_path), filename_base="probe", source_stamp="stamp")
+    entries = index._load_index()
+    assert len(entries) == 32 and len(set(entries.values())) == 32
+    for (sig, i), name in entries.items():
+        assert index._load_data(name) == ("code of", int(sig.split()[-1]), i)
