@@ -2,6 +2,9 @@
 a worker killed mid-sweep loses no finished result, and a rerun computes only what is missing."""
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -144,6 +147,28 @@ def test_a_later_pool_sees_the_environment_and_folder_of_its_owner_now(local_rec
         ex.close()
     assert got == {"MIMGAN_EXECUTOR_PROBE": "set after the first pool", "OPENBLAS_NUM_THREADS": str(ex.blas_threads)}
     assert cwd == {".": os.path.realpath(tmp_path)}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_owner_watch_counts_a_killed_owner_as_gone_before_it_is_collected():
+    """A pool worker watches its owner's pid; a killed owner whose parent has not collected it yet (a zombie)
+    must count as gone, or its workers would outlive it."""
+    from mimgan.experiments.runs.executors import _alive
+
+    assert _alive(os.getpid()) is True
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert _alive(child.pid) is True
+        child.kill()
+        deadline = time.monotonic() + 10
+        while _alive(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _alive(child.pid) is False
+        assert child.poll() is not None  # it was a zombie until now: collected only here
+        assert _alive(child.pid) is False
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_executor_errors():

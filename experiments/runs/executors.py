@@ -58,21 +58,18 @@ def _init_worker(n: int, owner: int, environ: dict):
     _exit_with_owner(owner)
 
 
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs: a zombie (killed, not yet collected by its parent) does not."""
+def _alive(pid: int) -> bool | None:
+    """Whether ``pid`` runs (a zombie, killed and not yet collected by its parent, does not); None where
+    this cannot be told without /proc (``os.kill(pid, 0)`` would terminate the process on Windows)."""
+    if not os.path.isdir("/proc/self"):
+        return None
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return False
-    except OSError:  # no /proc (macOS): a zombie counts as alive; the parent check below still catches it
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
-        return True
+    except OSError:  # a /proc that hides other processes
+        return None
 
 
 def _exit_with_owner(owner: int):
@@ -93,13 +90,18 @@ def _exit_with_owner(owner: int):
     except (OSError, AttributeError):
         pass
     parent = os.getppid()
-    if not _alive(owner):
+
+    def orphaned() -> bool:  # without /proc, adoption by init is the sign that the parent is gone
+        alive = _alive(owner)
+        return os.getppid() != parent or alive is False or (alive is None and os.getppid() == 1)
+
+    if orphaned():
         os._exit(1)
 
     def watch():
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent or not _alive(owner):
+            if orphaned():
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="mimgan-owner-watch").start()
