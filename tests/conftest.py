@@ -74,8 +74,11 @@ def pytest_configure(config):
             proc.kill()
             rc = proc.wait()
         config._mimgan_warm_up[name] = rc
-        Path(folder, f"{name}.tmp").write_text(str(rc))
-        os.replace(Path(folder, f"{name}.tmp"), Path(folder, f"{name}.rc"))
+        try:
+            Path(folder, f"{name}.tmp").write_text(str(rc))
+            os.replace(Path(folder, f"{name}.tmp"), Path(folder, f"{name}.rc"))
+        except OSError:  # the session ended first (^C) and removed the folder
+            pass
 
     for name, code in WARM_UP.items():
         proc = subprocess.Popen([sys.executable, "-c", code])
@@ -93,8 +96,8 @@ def pytest_collection_finish(session):
 
 
 def pytest_unconfigure(config):
-    if getattr(config, "_mimgan_warm_up", None) is not None:
-        shutil.rmtree(os.environ.pop(WARM_UP_DIR, ""), ignore_errors=True)
+    if getattr(config, "_mimgan_warm_up", None) is not None and WARM_UP_DIR in os.environ:
+        shutil.rmtree(os.environ.pop(WARM_UP_DIR), ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
