@@ -1,14 +1,10 @@
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import matplotlib
-import pytest
 
 # Importing mimgan pins a relative MIMGAN_DATA to this process's folder before any test starts a notebook
 # kernel, a pool worker or a subprocess in another folder.
@@ -17,14 +13,15 @@ import mimgan  # noqa: F401
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-#: The kernels most test processes need, compiled before the tests start, in two processes side by side
-#: (float32: a detector's training, latent search and every objective's kernels; float64: the networks, the
-#: training step and the search the gradient and invariance tests use).  numba caches them on disk, so the
-#: test processes load them instead of each compiling the same kernels on a fresh checkout (both test
-#: processes, and every pool worker and notebook kernel started before the cache is written, compiled them).
-#: Measured on a cold cache beside a 2-worker sweep: 6 min 32 s -> 5 min 57 s wall, 29 s less CPU.  The test
-#: processes start beside the warm-up and collect the tests meanwhile (~8 s of CPU each); each waits for the
-#: warm-up before its first test.  pytest's own "in N s" starts after the warm-up has started.
+#: The kernels most test processes need, compiled before the tests start, by the test processes themselves
+#: side by side (float32: a detector's training, latent search and every objective's kernels; float64: the
+#: networks, the training step and the search the gradient and invariance tests use).  numba caches them on
+#: disk, so every other process loads them instead of compiling the same kernels on a fresh checkout (both
+#: test processes, and every pool worker and notebook kernel started before the cache is written, compiled
+#: them).  Each test process collects the suite, compiles its share, then waits for the others' before its
+#: first test (:func:`pytest_collection_finish`).  Measured on a cold cache against two warm-up processes
+#: started beside the test processes' collection: 146-148 s -> 118-138 s wall, 17-52 s less CPU (four
+#: processes on two cores had slowed the compilation).  pytest's own "in N s" includes the warm-up.
 WARM_UP = {
     "float32": """
 import numpy as np
@@ -59,50 +56,51 @@ WARM_UP_TIMEOUT = 600
 
 
 def pytest_configure(config):
-    """Under pytest-xdist, the controller starts :data:`WARM_UP` before it starts the test processes; a thread
-    records each warm-up's exit code in the folder the test processes inherit (:data:`WARM_UP_DIR`)."""
+    """Under pytest-xdist, the controller makes the folder where the test processes record the warm-ups."""
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
     folder = tempfile.mkdtemp(prefix="mimgan-warm-up-")
     os.environ[WARM_UP_DIR] = folder  # the test processes start after this and inherit it
-    config._mimgan_warm_up = {}
-
-    def record(name, proc):
-        try:
-            rc = proc.wait(timeout=WARM_UP_TIMEOUT)
-        except subprocess.TimeoutExpired:  # the tests compile what they need themselves
-            proc.kill()
-            rc = proc.wait()
-        config._mimgan_warm_up[name] = rc
-        try:
-            Path(folder, f"{name}.tmp").write_text(str(rc))
-            os.replace(Path(folder, f"{name}.tmp"), Path(folder, f"{name}.rc"))
-        except OSError:  # the session ended first (^C) and removed the folder
-            pass
-
-    for name, code in WARM_UP.items():
-        proc = subprocess.Popen([sys.executable, "-c", code])
-        threading.Thread(target=record, args=(name, proc), daemon=True, name=f"warm-up-{name}").start()
+    config._mimgan_warm_up = folder
 
 
 def pytest_collection_finish(session):
-    """A test process waits here, its tests collected, until every warm-up has ended (its kernels are on disk)."""
+    """A test process, its tests collected, compiles its share of :data:`WARM_UP` (test process i the sets
+    i, i + n, ...), then waits until every set is compiled (its kernels are on disk)."""
     folder = os.environ.get(WARM_UP_DIR)
-    if not folder or not hasattr(session.config, "workerinput"):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not folder or not hasattr(session.config, "workerinput") or not worker.startswith("gw"):
         return
+    i, n = int(worker[2:]), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    for name in sorted(WARM_UP)[i::n]:
+        try:
+            exec(compile(WARM_UP[name], f"<warm-up {name}>", "exec"), {})
+            outcome = "ok"
+        except Exception:  # the tests still run, and compile what they need themselves
+            import traceback
+            outcome = traceback.format_exc()
+        try:
+            Path(folder, f"{name}.tmp").write_text(outcome)
+            os.replace(Path(folder, f"{name}.tmp"), Path(folder, f"{name}.done"))
+        except OSError:  # the session ended first (^C) and removed the folder
+            pass
     deadline = time.monotonic() + WARM_UP_TIMEOUT
-    while time.monotonic() < deadline and not all(Path(folder, f"{n}.rc").exists() for n in WARM_UP):
+    while time.monotonic() < deadline and not all(Path(folder, f"{n}.done").exists() for n in WARM_UP):
         time.sleep(0.05)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A broken warm-up should be seen (the tests still ran)."""
+    folder = getattr(config, "_mimgan_warm_up", None)
+    for name in sorted(WARM_UP) if folder else ():
+        try:
+            outcome = Path(folder, f"{name}.done").read_text()
+        except OSError:
+            outcome = "did not finish"
+        if outcome != "ok":
+            terminalreporter.write_line(f"warning: the {name} kernel warm-up failed: {outcome}", yellow=True)
 
 
 def pytest_unconfigure(config):
     if getattr(config, "_mimgan_warm_up", None) is not None and WARM_UP_DIR in os.environ:
         shutil.rmtree(os.environ.pop(WARM_UP_DIR), ignore_errors=True)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """The tests still run (and compile for themselves) after a broken warm-up; it should be seen."""
-    for name, rc in getattr(config, "_mimgan_warm_up", {}).items():
-        if rc != 0:
-            terminalreporter.write_line(f"warning: the {name} kernel warm-up exited with {rc}; see its traceback "
-                                        "above", yellow=True)
