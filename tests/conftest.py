@@ -49,7 +49,8 @@ search_rows(G, D, X, rng.standard_normal((20, 2)), 2)
 }
 
 
-#: Environment variable naming the folder where the controller records each warm-up's exit code.
+#: Environment variable naming the folder (made by the controller) where the test processes record each
+#: warm-up's outcome.
 WARM_UP_DIR = "MIMGAN_TEST_WARM_UP_DIR"
 #: Seconds a test process waits for the warm-up before it compiles what it needs itself.
 WARM_UP_TIMEOUT = 600
@@ -85,7 +86,7 @@ def pytest_collection_finish(session):
         except OSError:  # the session ended first (^C) and removed the folder
             pass
     deadline = time.monotonic() + WARM_UP_TIMEOUT
-    while time.monotonic() < deadline and not all(Path(folder, f"{n}.done").exists() for n in WARM_UP):
+    while time.monotonic() < deadline and not all(Path(folder, f"{k}.done").exists() for k in WARM_UP):
         time.sleep(0.05)
 
 
