@@ -93,12 +93,14 @@ def _cache_class():
                 with _exclusive(self._index_path + ".lock"):
                     overloads = self._load_index()
                     name = overloads.get(key)
-                    if name is None:
+                    new = name is None
+                    if new:
                         used = set(overloads.values())
                         name = next(n for n in map(self._data_name, itertools.count(1)) if n not in used)
                         overloads[key] = name
                     self._save_data(name, data)  # a reader that finds the index line finds this code
-                    self._save_index(overloads)
+                    if new:
+                        self._save_index(overloads)
 
         def init(self, py_func):
             caching.FunctionCache.__init__(self, py_func)

@@ -256,7 +256,7 @@ def test_benchmark_command_writes_everything_and_a_rerun_computes_nothing(user_m
 
 
 def test_benchmark_runs_through_the_local_pool_give_the_serial_records(user_mat, tmp_path, capsys):
-    """The pool's path (spawn, pickling, the store) at one worker and two runs, a GAN's and a classical
+    """The pool's path (a worker process, pickling, the store) at one worker and two runs, a GAN's and a classical
     detector's: the records are the serial ones bit for bit (but for their timings and machine), and a rerun
     computes nothing."""
     def run(executor):
