@@ -36,7 +36,13 @@ def save_figure(fig, path_stem, dpi=110):
     """Write ``path_stem``.png (and .pdf within :func:`pdf_figures`) atomically, close the figure, return the PNG
     path."""
     import matplotlib.pyplot as plt
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
+    # ``fig.tight_layout()`` leaves a placeholder layout engine behind, and savefig lays out every figure that
+    # has an engine once more (a whole draw without rendering) before drawing it: a third of each save, for
+    # the same pixels.  Without the placeholder the PNG is byte-identical (tests/test_plotting.py).
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)
     out = []
     for ext in _FORMATS:
         buf = io.BytesIO()

@@ -1,3 +1,4 @@
+import gc
 import os
 import shutil
 import tempfile
@@ -70,8 +71,16 @@ def pytest_collection_finish(session):
     i, i + n, ...), then waits until every set is compiled (its kernels are on disk)."""
     folder = os.environ.get(WARM_UP_DIR)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not folder or not hasattr(session.config, "workerinput") or not worker.startswith("gw"):
-        return
+    if folder and hasattr(session.config, "workerinput") and worker.startswith("gw"):
+        _warm_up(folder, worker)
+    # What exists now (the libraries the tests import, the compiled kernels) lives until the process exits:
+    # frozen, it is left out of every later full garbage collection (a test process makes ~20 of them, 0.15-0.2 s
+    # each, walking a heap of sympy, numba and matplotlib objects) and out of pytest's five at exit.  Measured
+    # on the whole suite: those collections 2.98 + 4.29 -> 2.3 + 3.39 s, and the test processes' exit 3 -> 1.2 s.
+    gc.freeze()
+
+
+def _warm_up(folder, worker):
     i, n = int(worker[2:]), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     for name in sorted(WARM_UP)[i::n]:
         try:

@@ -38,3 +38,38 @@ def test_a_figure_is_drawn_again_only_when_its_inputs_or_formats_change(tmp_path
     toy_figure(big[:, :3], stem)
     toy_figure(big[:, :3].copy(), stem)  # arrays compare by content
     assert len(CALLS) == 6
+
+
+def _figure(layout=None):
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3), layout=layout)
+    for ax in axes[:2]:
+        ax.plot(rng.random(30), label="a")
+        ax.set(title="a title", xlabel="a label", ylabel="y")
+        ax.legend()
+    im = axes[2].imshow(rng.random((8, 8)))
+    fig.colorbar(im, ax=axes[2])
+    fig.suptitle("suptitle")
+    if layout is None:
+        fig.tight_layout()
+    return fig
+
+
+def test_save_figure_writes_the_pixels_matplotlib_writes(tmp_path):
+    """save_figure drops the placeholder layout engine ``tight_layout`` leaves (it costs savefig a second
+    layout pass); the PNG must stay byte for byte what matplotlib writes, and a constrained layout must still
+    be applied."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    for layout in (None, "constrained"):
+        fig = _figure(layout)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110)
+        plt.close(fig)
+        path = save_figure(_figure(layout), tmp_path / f"f_{layout}")
+        assert path.read_bytes() == buf.getvalue(), layout
+    assert (tmp_path / "f_None.png").read_bytes() != (tmp_path / "f_constrained.png").read_bytes()

@@ -77,14 +77,27 @@ def _detect_with_a_busy_pool(tmp_path, psutil):
     deadline = time.time() + 120
     procs, workers = [], []
     while time.time() < deadline and len(workers) < 2:
-        time.sleep(0.5)
+        time.sleep(0.1)
         procs = [c for c in psutil.Process(proc.pid).children(recursive=True)
                  if "multiprocessing" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
         # A forkserver is the program's own child; the workers it forks are its children.
         workers = [c for c in procs if "forkserver" not in " ".join(c.cmdline()) or c.ppid() != proc.pid]
     assert len(workers) >= 2, "the pool did not start"
-    time.sleep(2)  # workers busy with runs
+    # Workers busy with runs: each has computed for a while since it was found (a fixed sleep of 2 s cost
+    # about 8 s of CPU over the two tests that use this, the pools computing all the while).
+    start = {w.pid: _cpu_seconds(w) for w in workers}
+    while time.time() < deadline and not all(_cpu_seconds(w) - start[w.pid] >= BUSY_CPU_SECONDS for w in workers):
+        time.sleep(0.05)
     return proc, procs
+
+
+#: CPU seconds each pool worker computes before a test interrupts the run.
+BUSY_CPU_SECONDS = 0.5
+
+
+def _cpu_seconds(p):
+    t = p.cpu_times()
+    return t.user + t.system
 
 
 def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
