@@ -238,7 +238,10 @@ def equilibrium_numeric(kind: str) -> float:
 PARTS = ("objective", "divergence")
 
 
+@lru_cache(maxsize=None)
 def _terms_fn(kind, part="objective"):
+    """``(p, q) -> q phi(p / q)`` in NumPy; lambdified once per kind and part, as :func:`phi` and
+    :func:`identify` are computed once per kind (a ranking evaluates every kind's map many times)."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, got {part!r}")
     ph = sp.lambdify(t, phi(kind) if part == "objective" else identify(kind).f, "numpy")
@@ -375,12 +378,18 @@ def _intervals(mask, x):
     return out
 
 
-def _same_multiplier(kind, ref_of_eps) -> bool:
-    """The multiplier is symbolically ``ref_of_eps`` (as a function of eps = sigmoid(v))."""
+@lru_cache(maxsize=None)
+def _multiplier_of_eps(kind):
+    """(d loss_G / d logit at the logit ln(e / (1 - e)), simplified; the positive symbol e)."""
     obj = objective(kind)
     expr = sp.diff(obj.symbolic.generator.subs(_D, obj.symbolic.output), _v)
     e = sp.Symbol("e", positive=True)
-    at = sp.simplify(expr.subs(_v, sp.log(e / (1 - e))))
+    return sp.simplify(expr.subs(_v, sp.log(e / (1 - e)))), e
+
+
+def _same_multiplier(kind, ref_of_eps) -> bool:
+    """The multiplier is symbolically ``ref_of_eps`` (as a function of eps = sigmoid(v))."""
+    at, e = _multiplier_of_eps(kind)
     return sp.simplify(sp.Abs(at) - ref_of_eps.subs(sp.Symbol("e"), e)) == 0 or sp.simplify(at ** 2 - ref_of_eps.subs(sp.Symbol("e"), e) ** 2) == 0
 
 
