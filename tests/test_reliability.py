@@ -67,6 +67,18 @@ def _running(proc, psutil) -> bool:
         return False
 
 
+def _still_running(procs, psutil, timeout: float) -> list:
+    """Those of ``procs`` still running after up to ``timeout`` s.  A zombie has exited: it waits only for
+    its new parent (this machine's init) to collect its status, which ``psutil.wait_procs`` waits for too
+    (seconds here, for processes that had exited at once)."""
+    deadline = time.monotonic() + timeout
+    alive = [p for p in procs if _running(p, psutil)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.02)
+        alive = [p for p in alive if _running(p, psutil)]
+    return alive
+
+
 def _detect_with_a_busy_pool(tmp_path, psutil):
     """A ``mimgan detect`` program whose 2 pool workers are computing runs: (process, its multiprocessing
     processes: the workers, and the forkserver they were forked from where there is one)."""
@@ -107,9 +119,7 @@ def test_pool_workers_exit_when_the_main_process_is_killed(tmp_path):
         proc, workers = _detect_with_a_busy_pool(tmp_path, psutil)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
-        gone, alive = psutil.wait_procs(workers, timeout=5)
-        # A zombie has exited; it waits only for its new parent (this machine's init) to collect its status.
-        alive = [p for p in alive if _running(p, psutil)]
+        alive = _still_running(workers, psutil, timeout=5)
         assert not alive, f"workers still alive 5 s after kill -9 of their parent: {[p.pid for p in alive]}"
     finally:
         if proc is not None:
@@ -127,8 +137,7 @@ def test_sigterm_is_a_clean_interruption(tmp_path):
         err = proc.communicate(timeout=60)[1]
         assert proc.returncode == 130, err
         assert "interrupted" in err and "run the same command again" in err and "Traceback" not in err, err
-        gone, alive = psutil.wait_procs(workers, timeout=10)
-        assert not [p for p in alive if _running(p, psutil)]
+        assert not _still_running(workers, psutil, timeout=10)
     finally:
         if proc is not None:
             processes.kill_group(proc)
