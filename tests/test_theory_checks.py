@@ -8,6 +8,11 @@ from mimgan.theory import FAILS, HOLDS, HOLDS_UNDER_CONDITION, HOLDS_WITH_ERRATU
 from mimgan.theory.checks import anti_interference, eq26, lemma1, objectives, proposition1, proposition2, rare_events
 from mimgan.theory.objectives import p, q
 
+# In the process that computes every theory check once (theory.checks.run_all, the "theory" group): sympy's
+# cache and the per-objective caches of theory.lab (D*, identify, phi) are warm there, which made these tests
+# 42.7 -> 29.3 s (run one after the other in one process, cold vs after `mimgan verify`'s test).
+pytestmark = pytest.mark.xdist_group("theory")
+
 
 def test_objective_checks_hold_and_flip():
     assert objectives.check_objective("mim").verdict == HOLDS
