@@ -108,7 +108,10 @@ BUSY_CPU_SECONDS = 0.5
 
 
 def _cpu_seconds(p):
-    t = p.cpu_times()
+    try:
+        t = p.cpu_times()
+    except Exception as exc:  # psutil.NoSuchProcess: a worker that died before computing is the failure
+        pytest.fail(f"pool worker {p.pid} exited before it had computed {BUSY_CPU_SECONDS} s: {exc!r}")
     return t.user + t.system
 
 

@@ -238,12 +238,17 @@ def equilibrium_numeric(kind: str) -> float:
 PARTS = ("objective", "divergence")
 
 
-@lru_cache(maxsize=None)
 def _terms_fn(kind, part="objective"):
-    """``(p, q) -> q phi(p / q)`` in NumPy; lambdified once per kind and part, as :func:`phi` and
-    :func:`identify` are computed once per kind (a ranking evaluates every kind's map many times)."""
+    """``(p, q) -> q phi(p / q)`` in NumPy (``part`` checked before the cache sees it)."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, got {part!r}")
+    return _terms_fn_of(kind, part)
+
+
+@lru_cache(maxsize=None)
+def _terms_fn_of(kind, part):
+    """Lambdified once per kind and part, as :func:`phi` and :func:`identify` are computed once per kind (a
+    ranking evaluates every kind's map many times: 590 lambdifications in a run of the suite)."""
     ph = sp.lambdify(t, phi(kind) if part == "objective" else identify(kind).f, "numpy")
     return lambda pp, qq: qq * ph(pp / qq)
 
