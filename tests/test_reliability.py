@@ -97,8 +97,9 @@ def _detect_with_a_busy_pool(tmp_path, psutil):
     assert len(workers) >= 2, "the pool did not start"
     # Workers busy with runs: each has computed for a while since it was found (a fixed sleep of 2 s cost
     # about 8 s of CPU over the two tests that use this, the pools computing all the while).
-    start = {w.pid: _cpu_seconds(w) for w in workers}
-    while time.time() < deadline and not all(_cpu_seconds(w) - start[w.pid] >= BUSY_CPU_SECONDS for w in workers):
+    start = {w.pid: _cpu_seconds(w, psutil) for w in workers}
+    while time.time() < deadline and not all(_cpu_seconds(w, psutil) - start[w.pid] >= BUSY_CPU_SECONDS
+                                             for w in workers):
         time.sleep(0.05)
     return proc, procs
 
@@ -107,10 +108,10 @@ def _detect_with_a_busy_pool(tmp_path, psutil):
 BUSY_CPU_SECONDS = 0.5
 
 
-def _cpu_seconds(p):
+def _cpu_seconds(p, psutil):
     try:
         t = p.cpu_times()
-    except Exception as exc:  # psutil.NoSuchProcess: a worker that died before computing is the failure
+    except psutil.Error as exc:  # NoSuchProcess: a worker that died before computing is the failure
         pytest.fail(f"pool worker {p.pid} exited before it had computed {BUSY_CPU_SECONDS} s: {exc!r}")
     return t.user + t.system
 

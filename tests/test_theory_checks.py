@@ -143,7 +143,6 @@ def all_results():
     return run_all()
 
 
-@pytest.mark.xdist_group("theory")  # every theory check (run_all): computed once per process
 def test_errata_list_covers_every_verdict_other_than_holds(all_results):
     from mimgan.theory.report import errata
 
@@ -351,7 +350,6 @@ def test_divergence_value_is_finite_for_large_ratios():
         assert np.all(np.isfinite(values)), kind
 
 
-@pytest.mark.xdist_group("theory")  # every theory check (run_all): computed once per process
 def test_docs_theory_page_is_generated_from_the_checks(all_results):
     """docs/theory.md is `mimgan verify --markdown docs/theory.md`: its verdict table and errata match a fresh run."""
     from pathlib import Path
