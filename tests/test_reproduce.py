@@ -91,10 +91,13 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
 
     # A rerun finds every run in the store and computes nothing.
     before = _run_files(out)
+    figure = out / "detect" / "cardio_figure.png"
+    drawn = figure.stat().st_mtime_ns
     assert main(args) == 0
     log = json.loads((out / "reproduce.json").read_text())
     assert all(s["computed"] == 0 for s in log["stages"].values())
     assert _run_files(out) == before
+    assert figure.stat().st_mtime_ns == drawn  # records read back from the store draw what the computed ones drew
 
     # Interrupted: remove two finished runs; only those two are recomputed.
     lost = sorted((out / "detect" / "runs").rglob("*.json"))[:2]
@@ -105,6 +108,7 @@ def test_reproduce_writes_every_section_resumes_and_skips_offline_data(tmp_path,
     assert log["stages"]["detect"]["computed"] == 2
     assert sum(s["computed"] for s in log["stages"].values()) == 2
     assert [i["computed"] for i in log["invocations"]] == [37, 0, 2]  # theory 1 + fig1 12 + rare 4 + cardio 8 + baselines 12
+    assert figure.stat().st_mtime_ns == drawn  # the two runs computed again gave the same curves
     assert "filled by 3 invocations" in (out / "report.md").read_text()
     capsys.readouterr()
 

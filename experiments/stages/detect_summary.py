@@ -63,31 +63,43 @@ def paired_tests(records, reading, baseline="mim", metric="auc") -> list[dict]:
     return out
 
 
-@drawn_from_inputs
 def figure(records, reading, title, path):
-    """(a) mean ROC per GAN, (b) AUC box plot, (c) F1 box plot — the layout of Figures 2–5."""
+    """(a) mean ROC per GAN, (b) AUC box plot, (c) F1 box plot — the layout of Figures 2–5.
+
+    Drawn from the numbers it shows only, so a run recomputed with the same results (or the records as
+    computed rather than as read back from the store) finds the figure already drawn."""
+    gans = sorted({r["config"]["gan"] for r in records}, key=family_order)
+    curves = []
+    for g in gans:
+        rs = sorted((r for r in records if r["config"]["gan"] == g and reading in r["metrics"]),
+                    key=lambda r: json.dumps(r["config"], sort_keys=True, default=str))  # however they arrived
+        curves.append((g, np.array([r["roc_tpr_on_fpr_grid"][reading] for r in rs], dtype=np.float64),
+                       [float(r["metrics"][reading]["auc"]) for r in rs],
+                       [float(r["metrics"][reading]["f1_threshold"]) for r in rs]))
+    return _draw(curves, title, path)
+
+
+@drawn_from_inputs
+def _draw(curves, title, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    gans = sorted({r["config"]["gan"] for r in records}, key=family_order)
     label = LABELS
     fig, ax = plt.subplots(1, 3, figsize=(13, 4))
-    grid = None
     aucs, f1s = [], []
-    for g in gans:
-        rs = [r for r in records if r["config"]["gan"] == g and reading in r["metrics"]]
-        tprs = np.array([r["roc_tpr_on_fpr_grid"][reading] for r in rs])
+    for g, tprs, auc_g, f1_g in curves:
         grid = np.linspace(0, 1, tprs.shape[1])
-        ax[0].plot(grid, tprs.mean(0), label=f"{label.get(g, g)} (AUC {np.mean([r['metrics'][reading]['auc'] for r in rs]):.3f})")
-        aucs.append([r["metrics"][reading]["auc"] for r in rs])
-        f1s.append([r["metrics"][reading]["f1_threshold"] for r in rs])
+        ax[0].plot(grid, tprs.mean(0), label=f"{label.get(g, g)} (AUC {np.mean(auc_g):.3f})")
+        aucs.append(auc_g)
+        f1s.append(f1_g)
     ax[0].plot([0, 1], [0, 1], "k:", lw=0.8)
     ax[0].set(xlabel="false positive rate", ylabel="true positive rate", title="(a) ROC (mean over runs)")
     ax[0].legend(loc="lower right", fontsize=8)
-    ax[1].boxplot(aucs, tick_labels=[label.get(g, g) for g in gans])
+    ticks = [label.get(g, g) for g, *_ in curves]
+    ax[1].boxplot(aucs, tick_labels=ticks)
     ax[1].set(title="(b) AUC", ylabel="AUC")
-    ax[2].boxplot(f1s, tick_labels=[label.get(g, g) for g in gans])
+    ax[2].boxplot(f1s, tick_labels=ticks)
     ax[2].set(title="(c) F1 at the Eq. 21 threshold", ylabel="F1")
     fig.suptitle(title)
     fig.tight_layout()
