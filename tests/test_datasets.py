@@ -131,10 +131,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def server(data_root):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.root = str(data_root)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # shutdown() waits for the serving loop to look at its flag, every poll_interval (0.5 s by default)
+    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     t.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+    httpd.server_close()
 
 
 def _spec(name="cardio"):

@@ -45,6 +45,7 @@ def cardio_detector():
     return det, X, det.decision_function(X), det.predict(X)
 
 
+@pytest.mark.xdist_group("score_stability")  # one test process trains the module's detector, not each (1.8 s)
 @pytest.mark.parametrize("kind", list(PERTURBATIONS))
 def test_a_change_below_the_datas_precision_does_not_move_a_score(cardio_detector, kind):
     det, X, s0, y0 = cardio_detector
