@@ -1,15 +1,39 @@
 import gc
+import importlib
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import matplotlib
+
+def _import_without_assertion_rewriting(*names):
+    """Import ``names`` past pytest's assertion-rewriting import hook.
+
+    pytest rewrites the asserts of every module of a distribution that provides a pytest plugin; for hypothesis
+    that is the whole library (~100 modules), rewritten in every process of every run because
+    ``PYTHONDONTWRITEBYTECODE`` (set on our machines) keeps pytest from caching them.  That is ~1 s of CPU per
+    test process, and 1 s at the end of each run, when hypothesis's plugin imports it in the controller.  Its
+    asserts are hypothesis's own, not our tests': nothing is lost.
+    """
+    hooks = [h for h in sys.meta_path if type(h).__module__ == "_pytest.assertion.rewrite"]
+    for h in hooks:
+        sys.meta_path.remove(h)
+    try:
+        for name in names:
+            importlib.import_module(name)
+    finally:
+        sys.meta_path[:0] = hooks
+
+
+_import_without_assertion_rewriting("hypothesis", "hypothesis.strategies", "hypothesis.internal.observability")
+
+import matplotlib  # noqa: E402
 
 # Importing mimgan pins a relative MIMGAN_DATA to this process's folder before any test starts a notebook
 # kernel, a pool worker or a subprocess in another folder.
-import mimgan  # noqa: F401
+import mimgan  # noqa: F401,E402
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -323,3 +323,14 @@ def test_every_relative_link_of_the_readme_and_docs_resolves():
     broken = [(f.name, link) for f in files if f.exists() for link in _links(f)
               if not (f.parent / link).exists()]
     assert not broken, broken
+
+
+def test_the_tests_asserts_are_still_rewritten_and_hypothesis_is_not():
+    """conftest imports hypothesis past pytest's assertion rewriting; the tests' own asserts keep theirs."""
+    import hypothesis
+
+    left, right = 1, 2
+    with pytest.raises(AssertionError) as err:
+        assert left == right
+    assert "assert 1 == 2" in str(err.value)  # pytest's introspection: this module was rewritten
+    assert not hasattr(sys.modules[hypothesis.__name__], "@py_builtins")  # hypothesis was not
