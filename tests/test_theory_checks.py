@@ -14,33 +14,47 @@ from mimgan.theory.objectives import p, q
 pytestmark = pytest.mark.xdist_group("theory")
 
 
-def test_objective_checks_hold_and_flip():
-    assert objectives.check_objective("mim").verdict == HOLDS
+@pytest.fixture(scope="module")
+def all_results():
+    from mimgan.theory.checks import run_all
+
+    return run_all()
+
+
+@pytest.fixture(scope="module")
+def computed(all_results):
+    """Every check at the paper's own formulas, by id: what ``run_all`` computed (once per process, see
+    above), so a test below computes only its deliberately wrong variants."""
+    return {r.id: r for r in all_results}
+
+
+def test_objective_checks_hold_and_flip(computed):
+    assert computed["objectives.mim"].verdict == HOLDS
     wrong_d = sp.Rational(1, 2) + sp.log(p / q)  # the proof's typo, as a claimed D*
     assert objectives.check_objective("mim", claimed_d_star=wrong_d).verdict == FAILS
     assert objectives.check_objective("gan", claimed_value=lambda P, Q: -np.log(4) + objectives.dv.jensen_shannon(P, Q)).verdict == FAILS
-    assert objectives.check_wgan().verdict == HOLDS
+    assert computed["objectives.wgan"].verdict == HOLDS
     assert objectives.check_wgan(claimed_value=lambda P, Q: 1.1 * objectives.dv.wasserstein1(P, Q)).verdict == FAILS
 
 
-def test_lemma1_erratum_is_computed():
-    r = lemma1.check_lemma1()
+def test_lemma1_erratum_is_computed(computed):
+    r = computed["lemma1.statement"]
     assert r.verdict == HOLDS_WITH_ERRATUM and r.errata[0].should_read == "u = 1/2 + (1/2) ln(a/b)"
     assert lemma1.check_lemma1(proof_stationary=lemma1.EQ5).verdict == HOLDS
     assert lemma1.check_lemma1(eq5=lemma1.PROOF_STATIONARY).verdict == FAILS
-    assert lemma1.check_lemma1_range().verdict == HOLDS_UNDER_CONDITION
+    assert computed["lemma1.range"].verdict == HOLDS_UNDER_CONDITION
     assert lemma1.check_lemma1_range((sp.exp(-2), sp.exp(2))).verdict == FAILS
 
 
-def test_eq7_prop1_eq8_eq9_flip():
+def test_eq7_prop1_eq8_eq9_flip(computed):
     assert proposition1.check_eq7().verdict == HOLDS
     bad_lines = proposition1.EQ7_LINES[:2] + (proposition1.SQE * proposition1.P_,)
     assert proposition1.check_eq7(lines=bad_lines).verdict == FAILS
-    assert proposition1.check_prop1().verdict == HOLDS
+    assert computed["prop1.maximum"].verdict == HOLDS
     assert proposition1.check_prop1(claimed_max=2 * np.e).verdict == FAILS
     assert proposition1.check_eq8().verdict == HOLDS_UNDER_CONDITION
     assert proposition1.check_eq8(lambda P, Q: float(np.sum(Q * (Q / P) ** 0.5))).verdict == FAILS
-    assert proposition1.check_eq9().verdict == HOLDS
+    assert computed["eq9.renyi"].verdict == HOLDS
     assert proposition1.check_eq9(alpha=0.4).verdict == FAILS
 
 
@@ -51,23 +65,23 @@ def test_prop2_lines_and_factor_two():
     assert proposition2.check_prop2(line4_factor=1.0).verdict == FAILS
 
 
-def test_anti_interference_ranges_and_flip():
-    r = anti_interference.check_comparison("perfect", "non-saturating")
+def test_anti_interference_ranges_and_flip(computed):
+    r = computed["cor1.perfect.non-saturating"]
     assert r.verdict == HOLDS_UNDER_CONDITION and "LambertW(1)" in r.condition
-    assert anti_interference.check_comparison("perfect", "saturating").verdict == HOLDS
+    assert computed["cor1.perfect.saturating"].verdict == HOLDS
     bad = dict(anti_interference.PRINTED)
     bad[("perfect", "mim")] = sp.exp(2 + anti_interference.eps)  # exceeds 1/(1-eps) everywhere near 0
     assert anti_interference.check_multipliers(bad).verdict == FAILS
     assert anti_interference.check_comparison("perfect", "saturating", printed=bad).verdict != HOLDS
 
 
-def test_rare_event_checks_and_flip():
-    assert rare_events.check_eq17().verdict == HOLDS
+def test_rare_event_checks_and_flip(computed):
+    assert computed["prop4.eq17"].verdict == HOLDS
     assert rare_events.check_eq17(printed=rare_events.EQ17 * 1.01).verdict == FAILS
-    assert rare_events.check_eq18().verdict == HOLDS
+    assert computed["prop4.eq18"].verdict == HOLDS
     e, p_, g = rare_events.e, rare_events.p, rare_events.g
     assert rare_events.check_eq18(num=rare_events.EQ18_NUM + e**2 * p_ ** (2 * g - 1) / 8).verdict == FAILS
-    assert rare_events.check_eq19_20().verdict == HOLDS
+    assert computed["cor2.eq19_20"].verdict == HOLDS
     assert rare_events.check_eq19_20(num=rare_events.EQ20_NUM.subs(sp.log(2), 1)).verdict == FAILS
     r = rare_events.check_cor2_inequality()
     assert r.verdict == HOLDS and "p + q <= 1" in r.evidence["sharp_region"]
@@ -80,10 +94,10 @@ def test_eq26_flip():
     assert eq26.check_eq26(lines=(eq26._line1, eq26._line2, lambda x, P, G: P(x) * G(x))).verdict == FAILS
 
 
-def test_eq14_15_sets_and_union_bound_are_computed_and_flip():
+def test_eq14_15_sets_and_union_bound_are_computed_and_flip(computed):
     from mimgan.theory.checks import rare_sets
 
-    r = rare_sets.check_eq14_15()
+    r = computed["eq14_15.rare_set_bound"]
     assert r.verdict == HOLDS_WITH_ERRATUM and {e.equation for e in r.errata} == {"Eq. 14", "Eq. 15"}
     ex = r.evidence["exact"]
     # exact enumeration vs the binomial marginals: the union bound sandwich, and P{rare} above the per-k delta
@@ -97,8 +111,8 @@ def test_eq14_15_sets_and_union_bound_are_computed_and_flip():
     assert all(abs(exact[k] - sim[k]) < 0.01 for k in exact)
 
 
-def test_prop3_premise_and_corollary1_ends_flip():
-    r = anti_interference.check_perfect_premise()
+def test_prop3_premise_and_corollary1_ends_flip(computed):
+    r = computed["prop3.perfect_premise"]
     assert r.verdict == HOLDS_UNDER_CONDITION and r.evidence["grid_brackets_boundary"]
     assert r.evidence["max_abs_grad_x_where_D_is_flat"] == 0.0
     assert anti_interference.check_perfect_premise(claimed_perfect=0.3).verdict == FAILS
@@ -111,13 +125,13 @@ def test_prop3_premise_and_corollary1_ends_flip():
     assert anti_interference.check_interval_ends(bounded).verdict == HOLDS
 
 
-def test_corollary2_strongest_statement_and_eq20_divisor_flip():
-    r = rare_events.check_cor2_strongest()
+def test_corollary2_strongest_statement_and_eq20_divisor_flip(computed):
+    r = computed["cor2.strongest"]
     assert r.verdict == HOLDS_WITH_ERRATUM and r.errata[0].kind == "understatement"
     assert r.evidence["sharp_boundary_p_plus_q_eq_1"] and r.evidence["largest_abs_eps_tested"] > 1
     swapped = rare_events.check_cor2_strongest(ups_mim=rare_events.upsilon_kl, ups_kl=rare_events.upsilon_mim)
     assert swapped.verdict == FAILS
-    d = rare_events.check_eq20_divisor()
+    d = computed["cor2.eq20_step"]
     assert d.verdict == HOLDS and d.evidence["divisor_solved"] == "-log(4)"
     assert d.evidence["divisor_is_L_KL_at_equilibrium"] and d.evidence["eq18_divisor_is_L_MIM_at_equilibrium"]
     assert rare_events.check_eq20_divisor(claimed_divisor=2 * sp.log(2)).verdict == FAILS
@@ -136,13 +150,6 @@ def test_anomaly_score_checks_flip():
     assert anomaly_score.check_unseen_discriminator(claimed_unseen=0.7).verdict == FAILS
 
 
-@pytest.fixture(scope="module")
-def all_results():
-    from mimgan.theory.checks import run_all
-
-    return run_all()
-
-
 def test_errata_list_covers_every_verdict_other_than_holds(all_results):
     from mimgan.theory.report import errata
 
@@ -156,10 +163,10 @@ def test_errata_list_covers_every_verdict_other_than_holds(all_results):
     assert {"typo", "over-claim", "condition", "understatement", "notation", "logical gap", "beyond the paper"} <= kinds
 
 
-def test_mim_is_an_f_gan_with_the_hellinger_generator_and_flip():
+def test_mim_is_an_f_gan_with_the_hellinger_generator_and_flip(computed):
     from mimgan.theory.checks import f_gan
 
-    r = f_gan.check_mim_is_f_gan()
+    r = computed["mim.f_gan"]
     assert r.verdict == HOLDS and r.evidence["f_of_u"] == "-2*sqrt(u)*exp(varpi/2)"
     assert r.evidence["max_rel_err_varpi_1"] < 1e-12 and r.evidence["d_star_is_half_plus_log_ratio_over_2varpi"]
     assert f_gan.check_mim_is_f_gan(claimed_f=lambda u, w: u * sp.log(u)).verdict == FAILS  # not KL
@@ -172,20 +179,20 @@ def test_mim_is_an_f_gan_with_the_hellinger_generator_and_flip():
 # ---------------------------------------------------------------- Remarks 1-2, Eq. 13, the chain rule, Appendix A's
 # second pair, Eq. 26's follow-up, and the smaller points of Sections II-III: each computed, each with a flip.
 
-def test_remark1_saddle_and_flip():
+def test_remark1_saddle_and_flip(computed):
     from mimgan.theory.checks import remarks
 
-    r = remarks.check_remark1()
+    r = computed["remark1.saddle"]
     assert r.verdict == HOLDS and r.evidence["weak_in_G"]
     assert r.evidence["best_response_of_D_max_abs_from_claimed"] < 1e-5 and r.evidence["min_D_max_G_minus_2_sqrt_e"] < 1e-6
     assert remarks.check_remark1(claimed_d=0.6).verdict == FAILS  # not D's best response
     assert remarks.check_remark1(claimed_pg=[0.25] * 4).verdict == FAILS  # Pg != P: D = 1/2 is not the best response
 
 
-def test_remark2_gradient_peak_closed_form_and_flip():
+def test_remark2_gradient_peak_closed_form_and_flip(computed):
     from mimgan.theory.checks import remarks
 
-    r = remarks.check_remark2()
+    r = computed["remark2.gradient_near_P"]
     assert r.verdict == HOLDS_UNDER_CONDITION
     ev = r.evidence
     assert ev["peak_distance_closed_form"] == "sqrt(2*s**2 + 2*sigma**2)"
@@ -256,7 +263,7 @@ def test_eq26_follow_up_regime_and_flip():
     assert eq26.check_eq26_regime(approximation=lambda P, regions: 0.5).verdict == FAILS
 
 
-def test_eq15_strict_inequality_and_p_notation_flip():
+def test_eq15_strict_inequality_and_p_notation_flip(computed):
     from mimgan.theory.checks import rare_sets
 
     r = rare_sets.check_eq15_strict()
@@ -272,7 +279,7 @@ def test_eq15_strict_inequality_and_p_notation_flip():
     assert abs(n.evidence["P_rare_set"] - binom.pmf(m[np.abs(m / 100 - 0.05) >= 0.02 - 1e-12], 100, 0.05).sum()) < 1e-12
     assert rare_sets.check_p_notation(rare_set_probability=lambda p1, M, xi: p1).verdict == HOLDS
     # Eq. 15's constant is a logical gap, not a typo
-    kinds = {e.equation: e.kind for e in rare_sets.check_eq14_15().errata}
+    kinds = {e.equation: e.kind for e in computed["eq14_15.rare_set_bound"].errata}
     assert kinds == {"Eq. 14": "typo", "Eq. 15": "logical gap"}
 
 
