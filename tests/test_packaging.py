@@ -173,6 +173,15 @@ def test_every_module_imports_in_a_fresh_interpreter(fresh_interpreter):
     assert rc == 0 and lines[-1:] == ["ok"], err
 
 
+def test_the_command_line_and_the_detectors_start_without_the_theorys_libraries():
+    """``mimgan``'s start-up (every command) and a detector's import leave sympy, the theory, SciPy's statistics
+    and pyplot unloaded: together about half a second of each command's start."""
+    code = ("import sys, mimgan.experiments.cli, mimgan.experiments.anomaly, mimgan.nn.objectives\n"
+            "print(sorted(m for m in ('sympy', 'mimgan.theory', 'scipy.stats', 'matplotlib.pyplot') if m in sys.modules))")
+    out = processes.run([sys.executable, "-c", code], timeout=120, cwd=Path.home())
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
 def test_no_top_level_nn_theory_or_experiments():
     """Outside the checkout only the ``mimgan`` namespace exists."""
     code = ("import importlib.util as u\n"

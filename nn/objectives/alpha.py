@@ -18,11 +18,11 @@ e^(|k| |v|), so float32 gradients overflow at large |v| (a ValueError says so).
 import math
 
 import numpy as np
-import sympy as sp
 
 from ..jit import kernel
 from ._stable import softplus
-from .base import SIGMOID, D, Symbolic
+from . import base
+from .base import Symbolic
 
 NAME = "alpha"
 LABEL = "alpha-GAN"
@@ -54,6 +54,8 @@ def overflow_hint(opt, dtype):
 
 def _neg_loss(y, alpha):
     """-l_alpha(y) as a sympy expression (ln y at alpha = 1)."""
+    import sympy as sp  # here, not at import: training and scoring never load sympy
+
     if alpha == 1:
         return sp.log(y)
     if alpha == sp.oo:
@@ -62,6 +64,9 @@ def _neg_loss(y, alpha):
 
 
 def symbolic(alpha=2.0, generator_loss="non-saturating"):
+    import sympy as sp  # here, not at import: training and scoring never load sympy
+    SIGMOID, D = base.SIGMOID, base.D
+
     options(alpha, generator_loss)
     a = sp.oo if math.isinf(float(alpha)) else sp.nsimplify(alpha)
     f, g = _neg_loss(D, a), _neg_loss(1 - D, a)

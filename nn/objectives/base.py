@@ -31,20 +31,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sympy as sp
+#: The sympy names of this module, made on first use: ``D``, the discriminator's output (theory variable), and
+#: ``v``, its raw output, the logit; ``SIGMOID`` and ``IDENTITY``, D's output maps from the logit
+#: (``Symbolic.output``).  Made lazily so that importing the objectives, to train or to score, does not import
+#: sympy (about 0.3 s of every ``mimgan`` command); the built-in modules import it inside ``symbolic()``.
+SYMBOLS = ("D", "v", "SIGMOID", "IDENTITY")
+_made: dict = {}
 
-#: The discriminator's output D (theory variable) and its raw output, the logit v.
-D = sp.Symbol("D", real=True)
-v = sp.Symbol("v", real=True)
 
-#: D's output maps from the logit (``Symbolic.output``).
-SIGMOID = 1 / (1 + sp.exp(-v))
-IDENTITY = v
+def __getattr__(name):
+    if name not in SYMBOLS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if not _made:
+        import sympy as sp
+
+        D, v = sp.Symbol("D", real=True), sp.Symbol("v", real=True)
+        _made.update(D=D, v=v, SIGMOID=1 / (1 + sp.exp(-v)), IDENTITY=v)
+    return _made[name]
 
 
 @dataclass(frozen=True)
 class Symbolic:
-    """One objective in the form of Eq. 2, as sympy expressions in :data:`D`.
+    """One objective in the form of Eq. 2, as sympy expressions in ``D``.
 
     Attributes
     ----------
@@ -54,8 +62,8 @@ class Symbolic:
         What the discriminator does to ``L`` (MIM minimises, Eq. 4; the original GAN maximises, Eq. 1).
     generator : sympy.Expr
         The generator's per-sample loss on a generated sample (it minimises ``E_Pg[generator]``).
-    output : sympy.Expr
-        D as a function of the logit :data:`v` (:data:`SIGMOID` or :data:`IDENTITY`).
+    output : sympy.Expr, optional
+        D as a function of the logit ``v``: ``SIGMOID`` (the default) or ``IDENTITY``.
     criterion : tuple of sympy.Expr, optional
         ``(a, b)``: the generator's criterion ``E_P[a(D)] + E_Pg[b(D)]`` at the optimal D, when it is
         not ``L`` itself (LSGAN's ``c``-target loss, the non-saturating GAN's ``-ln D``).
@@ -70,7 +78,7 @@ class Symbolic:
     g: sp.Expr
     discriminator: str
     generator: sp.Expr
-    output: sp.Expr = SIGMOID
+    output: sp.Expr | None = None
     criterion: tuple | None = None
     equilibrium: sp.Expr | None = None
     lipschitz: bool = False
@@ -79,6 +87,8 @@ class Symbolic:
     def __post_init__(self):
         if self.discriminator not in ("min", "max"):
             raise ValueError(f"discriminator must be 'min' or 'max', got {self.discriminator!r}")
+        if self.output is None:
+            object.__setattr__(self, "output", __getattr__("SIGMOID"))
 
     @property
     def generator_minimises_value(self) -> bool:

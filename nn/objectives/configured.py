@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import sympy as sp
 
-from .base import D as _D, v as _v
+from . import base as _base
 from .registry import REGISTRY
 from .spec import Spec
 
@@ -126,8 +125,10 @@ class Objective:
 def _symbolic_terms(module, options):
     """NumPy functions of the logit for the criterion's two terms (lambdified once per objective: Figure 1
     calls ``value_terms`` every iteration)."""
+    import sympy as sp
+
     s = module.symbolic(**dict(options))
-    return tuple(sp.lambdify(_v, t.subs(_D, s.output), "numpy") for t in s.terms)
+    return tuple(sp.lambdify(_base.v, t.subs(_base.D, s.output), "numpy") for t in s.terms)
 
 
 

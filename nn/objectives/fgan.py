@@ -24,11 +24,10 @@ beyond |v| ~ 88 (the loss functions then raise a ValueError saying so).
 """
 import math
 
-import sympy as sp
-
 from ..jit import kernel
 from ._stable import sigmoid, softplus
-from .base import IDENTITY, D, Symbolic
+from . import base
+from .base import Symbolic
 
 NAME = "fgan"
 LABEL = "f-GAN"
@@ -48,6 +47,9 @@ def options(divergence="kl", generator_loss="non-saturating"):
 
 
 def _activation_and_conjugate(divergence):
+    import sympy as sp  # here, not at import: training and scoring never load sympy
+    D = base.D
+
     t = sp.Symbol("t", real=True)
     table = {
         "kl": (D, sp.exp(t - 1)),
@@ -61,6 +63,9 @@ def _activation_and_conjugate(divergence):
 
 
 def symbolic(divergence="kl", generator_loss="non-saturating"):
+    import sympy as sp  # here, not at import: training and scoring never load sympy
+    IDENTITY = base.IDENTITY
+
     options(divergence, generator_loss)
     T, conj = _activation_and_conjugate(divergence)
     g = -sp.simplify(conj)

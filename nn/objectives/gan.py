@@ -6,11 +6,11 @@ Generator losses (Appendix A of the paper compares both):
 * ``"non-saturating"`` (default): minimise E[-ln D(G(z))].
 """
 import numpy as np
-import sympy as sp
 
 from ..jit import kernel
 from ._stable import sigmoid, softplus
-from .base import SIGMOID, D, Symbolic
+from . import base
+from .base import Symbolic
 
 NAME = "gan"
 LABEL = "KL (GAN)"
@@ -26,6 +26,9 @@ def options(generator_loss="non-saturating"):
 
 
 def symbolic(generator_loss="non-saturating"):
+    import sympy as sp  # here, not at import: training and scoring never load sympy
+    SIGMOID, D = base.SIGMOID, base.D
+
     ns = generator_loss == "non-saturating"
     return Symbolic(f=sp.log(D), g=sp.log(1 - D), discriminator="max",
                     generator=-sp.log(D) if ns else sp.log(1 - D), output=SIGMOID,

@@ -8,11 +8,11 @@ import math
 import warnings
 
 import numpy as np
-import sympy as sp
 
 from ..jit import kernel
 from ._stable import d_and_slope
-from .base import IDENTITY, SIGMOID, D, Symbolic
+from . import base
+from .base import Symbolic
 
 NAME = "lsgan"
 LABEL = "LS"
@@ -33,6 +33,9 @@ def options(output="sigmoid", a=0.0, b=1.0, c=1.0):
 
 
 def symbolic(output="sigmoid", a=0.0, b=1.0, c=1.0):
+    import sympy as sp  # here, not at import: training and scoring never load sympy
+    IDENTITY, SIGMOID, D = base.IDENTITY, base.SIGMOID, base.D
+
     a, b, c = (sp.nsimplify(x) for x in (a, b, c))
     crit = sp.Rational(1, 2) * (D - c) ** 2
     return Symbolic(f=sp.Rational(1, 2) * (D - b) ** 2, g=sp.Rational(1, 2) * (D - a) ** 2, discriminator="min",

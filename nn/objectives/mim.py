@@ -13,11 +13,11 @@ logits below about -87.
 import math
 
 import numpy as np
-import sympy as sp
 
 from ..jit import kernel
 from ._stable import d_and_slope
-from .base import IDENTITY, SIGMOID, D, Symbolic
+from . import base
+from .base import Symbolic
 
 NAME = "mim"
 LABEL = "MIM"
@@ -45,6 +45,9 @@ def overflow_hint(opt, dtype):
 
 
 def symbolic(bounded=True, omega=1.0):
+    import sympy as sp  # here, not at import: training and scoring never load sympy
+    IDENTITY, SIGMOID, D = base.IDENTITY, base.SIGMOID, base.D
+
     w = sp.nsimplify(omega)
     return Symbolic(f=sp.exp(w * (1 - D)), g=sp.exp(w * D), discriminator="min", generator=-sp.exp(w * D),
                     output=SIGMOID if bounded else IDENTITY)

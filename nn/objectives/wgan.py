@@ -7,7 +7,8 @@ computed by :mod:`nn.penalty`.  Both use n_critic = 5 critic steps per generator
 import numpy as np
 
 from ..jit import kernel
-from .base import IDENTITY, D, Symbolic
+from . import base
+from .base import Symbolic
 
 NAME = "wgan"
 LABEL = "W"
@@ -20,6 +21,8 @@ def options():
 
 
 def symbolic():
+    IDENTITY, D = base.IDENTITY, base.D  # sympy, made on first use
+
     return Symbolic(f=D, g=-D, discriminator="max", generator=-D, output=IDENTITY, lipschitz=True)
 
 
