@@ -21,6 +21,7 @@ Nothing here branches on the objective's name.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from ..nn.objectives.base import D as _D, v as _v
 from .objectives import OBJECTIVES, objective, p, q
+from .quadrature import fast_logpdf
 
 t = sp.Symbol("t", positive=True)
 
@@ -195,12 +197,18 @@ def _identify(kind, f, const, fn):
 
 def divergence_value(kind: str, P, Q) -> float:
     """``constant + D_f(P || Pg)`` for discrete P, Q, from :func:`identify` (independent of D*'s substitution)."""
+    constant, fn = _divergence_fn(kind)
+    P, Q = np.asarray(P, float), np.asarray(Q, float)
+    return constant + float(np.sum(Q * fn(P / Q)))
+
+
+@lru_cache(maxsize=None)
+def _divergence_fn(kind: str):
+    """(phi(1), NumPy f) of :func:`identify`, lambdified once per objective (the checks ask ~20 times each)."""
     ident = identify(kind)
     # sympy's f for the JS-type divergences is log(2**(t+1) t**t (t+1)**(-t-1)): the product overflows for a
     # large ratio t, its expanded logarithm does not.
-    fn = sp.lambdify(t, sp.expand_log(ident.f, force=True), "numpy")
-    P, Q = np.asarray(P, float), np.asarray(Q, float)
-    return float(ident.constant) + float(np.sum(Q * fn(P / Q)))
+    return float(ident.constant), sp.lambdify(t, sp.expand_log(ident.f, force=True), "numpy")
 
 
 def divergence_value_continuous(kind: str, P, Q, lo: float = -15.0, hi: float = 15.0) -> float:
@@ -210,9 +218,10 @@ def divergence_value_continuous(kind: str, P, Q, lo: float = -15.0, hi: float = 
     ident = identify(kind)
     fn = sp.lambdify(t, ident.f, "math")
     f0 = float(sp.limit(ident.f, t, 0, "+"))  # f(0+), where P's density underflows
+    lp, lq = fast_logpdf(P), fast_logpdf(Q)  # a frozen distribution's pdf costs ~50 us a call
 
     def integrand(x):
-        qx, px = Q.pdf(x), P.pdf(x)
+        qx, px = math.exp(lq(x)), math.exp(lp(x))
         if qx <= 0.0:
             return 0.0
         try:
