@@ -30,6 +30,10 @@ every experiment are derived from these; see docs/objectives.md, "Adding an obje
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the annotations' sympy; at run time sympy is imported on first use (below)
+    import sympy as sp
 
 #: The sympy names of this module, made on first use: ``D``, the discriminator's output (theory variable), and
 #: ``v``, its raw output, the logit; ``SIGMOID`` and ``IDENTITY``, D's output maps from the logit
